@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class OzgportalConfig(AppConfig):
+    name = "ozgportal"
+    verbose_name = "OZG-Portal"

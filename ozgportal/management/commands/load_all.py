@@ -1,0 +1,21 @@
+from django.conf import settings
+
+from catalog.importers import import_gemeindeverzeichnis, import_katalog
+from ozgportal.management.base import ImportCommand
+from themenfelder.importers import import_seed
+
+
+class Command(ImportCommand):
+    """Load all real data in one transaction: Gemeindeverzeichnis, OZG-Katalog 2019, seed tables 11.04.2019."""
+
+    help = "Lädt alle echten Daten (Gemeindeverzeichnis, OZG-Katalog, Seed-Tabellen) in einer Transaktion."
+
+    def run(self, zaehler, **options):
+        daten = settings.FIXTURES_DIR
+        import_gemeindeverzeichnis(daten / "gemeindeverzeichnis" / "gv-auszug-q4.csv", zaehler)
+        import_katalog(daten / "ozg-katalog-2019", zaehler)
+        bericht = import_seed(daten / "seed-2019-04-11", zaehler)
+        self.stdout.write(
+            f"Zuordnungsbericht Seed: {len(bericht)} Einträge weichen vom Gemeindeverzeichnis ab "
+            "(manage.py import_seed --dry-run zeigt sie)."
+        )
