@@ -145,3 +145,16 @@ class Anschlussstatus(models.TextChoices):
     ANGESCHLOSSEN = "angeschlossen", _("angeschlossen")
     GEPLANT = "geplant", _("geplant")
     NICHT_GEPLANT = "nicht_geplant", _("nicht geplant")
+
+
+class EffektiveEbene(models.TextChoices):
+    """Who executes an OZG-Leistung in a Land, as the portal shows it: recorded, or derived from the Typisierung."""
+
+    BUND = "bund", _("Bund")
+    LAND = "land", _("Land")
+    KREIS = "kreis", _("Kreis")
+    GEMEINDE = "gemeinde", _("Gemeinde/Gemeindeverband")
+    KOMMUNE = "kommune", _("Kommune (laut Typisierung)")
+    OFFEN = "offen", _("Land oder Kommune – noch nicht erfasst")
+    GEMISCHT = "gemischt", _("Je nach LeiKa-Leistung verschieden – noch nicht erfasst")
+    KEINE = "keine", _("Nicht typisiert oder keine Vollzugsleistung")

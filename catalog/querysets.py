@@ -31,6 +31,30 @@ class LeistungQuerySet(models.QuerySet):
         )[:1]
         return self.annotate(zustaendigkeit_erfasst=Subquery(erfasst))
 
+    def fuer_kommune(self, gebiet):
+        """The OZG-Leistungen as a Kommune (or Land) sees them: who executes each there, and where it stands.
+
+        Annotates ``zustaendigkeit_erfasst`` (recorded level in the Kommune's Land or None), ``ebene`` (an
+        ``EffektiveEbene`` value: recorded, else derived), ``land_status``/``land_reifegrad`` (Umsetzungsstand
+        in the Land) and ``kommune_status`` (KommunaleUmsetzung of this Gebietskörperschaft). All in one query.
+        """
+        from .models import KommunaleUmsetzung, Umsetzungsstand
+        from .zustaendigkeit import effektive_ebene
+
+        land_id = gebiet.pk if gebiet.land_id is None else gebiet.land_id
+        stand_im_land = Umsetzungsstand.objects.filter(land_id=land_id, leistung=OuterRef("pk"))
+        in_kommune = KommunaleUmsetzung.objects.filter(kommune=gebiet, leistung=OuterRef("pk"))
+        return (
+            self.mit_zustaendigkeit(land_id)
+            .annotate(
+                ebene=effektive_ebene(),
+                land_status=Subquery(stand_im_land.values("status")[:1]),
+                land_reifegrad=Subquery(stand_im_land.values("reifegrad")[:1]),
+                kommune_status=Subquery(in_kommune.values("status")[:1]),
+            )
+            .select_related("lage__themenfeld")
+        )
+
     def suche(self, text: str):
         text = text.strip()
         if text.isdigit():

@@ -3,41 +3,58 @@
 The Typisierung alone tells "Bund" (Typ 1), "Kommune" (Typ 5) or "Land oder Kommune" (Typ 2/3/4); which level
 executes a 2/3/4 service in a Land is set by that Land's law and is "noch nicht erfasst" until an editor records
 it. Every answer says whether it was recorded or derived.
+
+The same rule exists twice on purpose: ``ermittle`` for one object in Python, ``effektive_ebene`` as a database
+expression so lists can be filtered and counted per level in SQL.
 """
 
 from dataclasses import dataclass
 
-from django.utils.translation import gettext_lazy as _
+from django.db.models import Case, CharField, Value, When
+from django.db.models.functions import Coalesce
 
-from .choices import Vollzug, VollzugsEbene
+from .choices import EffektiveEbene, Vollzug
+
+#: Vollzug laut Typisierung → the level shown while nothing is recorded.
+ABGELEITET = {
+    Vollzug.BUND: EffektiveEbene.BUND,
+    Vollzug.KOMMUNE: EffektiveEbene.KOMMUNE,
+    Vollzug.LAND_ODER_KOMMUNE: EffektiveEbene.OFFEN,
+    Vollzug.GEMISCHT: EffektiveEbene.GEMISCHT,
+    Vollzug.KEINE_LEISTUNG: EffektiveEbene.KEINE,
+    Vollzug.UNBEKANNT: EffektiveEbene.KEINE,
+}
 
 
 @dataclass(frozen=True)
 class Zustaendigkeitsangabe:
-    ebene: str  # a VollzugsEbene value, or one of the derived keys below
-    text: str
+    ebene: EffektiveEbene
     abgeleitet: bool
 
-
-#: Derived keys that are not a VollzugsEbene: the Typisierung does not name one level.
-KOMMUNE = "kommune"
-OFFEN = "offen"
-GEMISCHT = "gemischt"
-UNBEKANNT = "unbekannt"
-
-_ABGELEITET = {
-    Vollzug.BUND: (VollzugsEbene.BUND.value, _("Bund (laut Typisierung)")),
-    Vollzug.KOMMUNE: (KOMMUNE, _("Kommune (laut Typisierung)")),
-    Vollzug.LAND_ODER_KOMMUNE: (OFFEN, _("Land oder Kommune – noch nicht erfasst")),
-    Vollzug.GEMISCHT: (GEMISCHT, _("Je nach LeiKa-Leistung verschieden – noch nicht erfasst")),
-    Vollzug.KEINE_LEISTUNG: (UNBEKANNT, _("Keine Vollzugsleistung")),
-    Vollzug.UNBEKANNT: (UNBEKANNT, _("Nicht typisiert – noch nicht erfasst")),
-}
+    @property
+    def text(self) -> str:
+        text = str(self.ebene.label)
+        if self.abgeleitet and self.ebene == EffektiveEbene.BUND:
+            return f"{text} (laut Typisierung)"
+        return text
 
 
 def ermittle(vollzug: str, erfasst: str | None) -> Zustaendigkeitsangabe:
     """The executing level: the recorded one if any, else what the Typisierung (``vollzug``) tells."""
     if erfasst:
-        return Zustaendigkeitsangabe(erfasst, str(VollzugsEbene(erfasst).label), abgeleitet=False)
-    ebene, text = _ABGELEITET[Vollzug(vollzug)]
-    return Zustaendigkeitsangabe(ebene, str(text), abgeleitet=True)
+        return Zustaendigkeitsangabe(EffektiveEbene(erfasst), abgeleitet=False)
+    return Zustaendigkeitsangabe(ABGELEITET[Vollzug(vollzug)], abgeleitet=True)
+
+
+def abgeleitete_ebene(vollzug_feld: str = "vollzug"):
+    """Database expression: the level the Typisierung tells (see ``ABGELEITET``)."""
+    return Case(
+        *[When(**{vollzug_feld: v.value}, then=Value(e.value)) for v, e in ABGELEITET.items()],
+        default=Value(EffektiveEbene.KEINE.value),
+        output_field=CharField(),
+    )
+
+
+def effektive_ebene(erfasst_feld: str = "zustaendigkeit_erfasst", vollzug_feld: str = "vollzug"):
+    """Database expression: the recorded level, else the derived one."""
+    return Coalesce(erfasst_feld, abgeleitete_ebene(vollzug_feld), output_field=CharField())
