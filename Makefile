@@ -37,4 +37,4 @@ test: install
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 bench: install
-	$(BIN)/python bench/run.py
+	ONLY=$(ONLY) $(BIN)/python bench/run.py
