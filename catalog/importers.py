@@ -117,7 +117,7 @@ def lese_gemeindeverzeichnis(path: Path) -> dict[Ebene, dict[str, dict]]:
         values = {
             "ebene": ebene.value,
             "name": name,
-            "textkennzeichen": int(tk) if tk else None,
+            "textkennzeichen": int(tk) if tk in _TEXTKENNZEICHEN else None,
             "ags": (ars[:5] + ars[9:]) if ebene == Ebene.GEMEINDE else None,
             "einwohner": None,
             "flaeche": None,

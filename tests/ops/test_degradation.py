@@ -1,0 +1,65 @@
+"""Degradation with real outages: an unreachable PostgreSQL and an unreachable Redis (closed local ports)."""
+
+import os
+import subprocess
+import sys
+import textwrap
+
+from django.conf import settings
+
+SKRIPT = textwrap.dedent(
+    """
+    import django, json
+    django.setup()
+    from django.test import Client
+    c = Client()
+    for pfad in {pfade!r}:
+        r = c.get(pfad)
+        print(json.dumps({{"pfad": pfad, "status": r.status_code, "text": r.content.decode()[:2000]}}))
+    """
+)
+
+
+def _abruf(env, pfade):
+    ergebnis = subprocess.run(
+        [sys.executable, "-c", SKRIPT.format(pfade=pfade)],
+        cwd=settings.BASE_DIR,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "ozgportal.settings.test", "ALLOWED_HOSTS": "testserver", **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    import json
+
+    zeilen = [json.loads(z) for z in ergebnis.stdout.splitlines() if z.startswith("{")]
+    assert zeilen, ergebnis.stderr[-3000:]
+    return {z["pfad"]: z for z in zeilen}
+
+
+def test_database_down_gives_a_clear_503_not_a_stack_trace():
+    antworten = _abruf({"DATABASE_URL": "postgres://postgres@127.0.0.1:1/weg"}, ["/", "/health/"])
+    start = antworten["/"]
+    assert start["status"] == 503
+    assert "vorübergehend nicht erreichbar" in start["text"]
+    assert "Traceback" not in start["text"] and "OperationalError" not in start["text"]
+    assert antworten["/health/"]["status"] == 503
+
+
+def test_redis_down_pages_keep_serving_and_health_says_degraded(tmp_path):
+    # A real database (a fresh SQLite file with the migrations) and a Redis URL nobody listens on.
+    db = tmp_path / "degradiert.sqlite3"
+    env = {"DATABASE_URL": f"sqlite:///{db}", "REDIS_URL": "redis://127.0.0.1:1/0"}
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "-v0"],
+        cwd=settings.BASE_DIR,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "ozgportal.settings.test", **env},
+        check=True,
+        timeout=300,
+    )
+    antworten = _abruf(env, ["/", "/health/"])
+    assert antworten["/"]["status"] == 200
+    health = antworten["/health/"]
+    assert health["status"] == 200
+    assert '"status": "beeintraechtigt"' in health["text"]
+    assert '"broker": {"status": "fehler' in health["text"]
