@@ -1,8 +1,19 @@
-from django.contrib import admin
+"""Admin of the catalogue: reference data (FITKO only) and the data Länder and Kommunen maintain."""
+
+from django.contrib import admin, messages
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from simple_history.admin import SimpleHistoryAdmin
+from simple_history.utils import bulk_update_with_history
 
+from ozgportal.admin import RedaktionAdmin, RedaktionModelAdmin
+from ozgportal.rules import ist_fitko, kommunen_von, laender_von
+from themenfelder.models import PhasenStatus, TandemRolle, Teilnahme
+
+from .imports_admin import ImportAdminMixin
 from .models import (
     Gebietskoerperschaft,
     KommunaleUmsetzung,
@@ -17,8 +28,8 @@ from .models import (
 
 
 @admin.register(Gebietskoerperschaft)
-class GebietskoerperschaftAdmin(admin.ModelAdmin):
-    list_display = ["name", "ars", "ags", "ebene", "textkennzeichen", "einwohner", "plz"]
+class GebietskoerperschaftAdmin(RedaktionModelAdmin):
+    list_display = ["name", "ars", "ags", "ebene", "textkennzeichen", "land", "einwohner", "plz"]
     list_filter = ["ebene", "textkennzeichen", "land"]
     search_fields = ["name", "=ars", "=ags", "=plz"]
     list_select_related = ["land"]
@@ -28,13 +39,19 @@ class GebietskoerperschaftAdmin(admin.ModelAdmin):
         (_("Hierarchie"), {"fields": ["parent", "kreis", "land"]}),
         (_("Statistik"), {"fields": ["einwohner", "flaeche", "plz", "laengengrad", "breitengrad"]}),
     ]
+    show_full_result_count = False
+
+    def get_readonly_fields(self, request, obj=None):
+        # The keys identify the row in the Gemeindeverzeichnis; a new row needs them, an existing one keeps them.
+        return [] if obj is None else self.readonly_fields
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(RedaktionModelAdmin):
     list_display = ["kurzname", "name", "art", "land"]
     list_filter = ["art"]
     search_fields = ["kurzname", "name"]
+    list_select_related = ["land"]
     prepopulated_fields = {"slug": ["kurzname"]}
 
 
@@ -45,19 +62,69 @@ class LageInline(admin.TabularInline):
     show_change_link = True
 
 
+class TandemRolleInline(admin.TabularInline):
+    model = TandemRolle
+    fields = ["rolle", "umfang", "land", "organisation", "bemerkung"]
+    extra = 0
+    verbose_name_plural = _("Tandem (Federführung und Mitarbeit)")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "land":
+            kwargs["queryset"] = Gebietskoerperschaft.objects.laender()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class PhasenStatusInline(admin.TabularInline):
+    """All Stände of the phases; new Stände are entered in the focused screen ("Phasenstand erfassen")."""
+
+    model = PhasenStatus
+    fields = ["stand", "phase", "status", "quelle"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    ordering = ["-stand", "phase"]
+    verbose_name_plural = _("Phasenstatus (alle Stände; neue über „Phasenstand erfassen“)")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class TeilnahmeInline(admin.TabularInline):
+    model = Teilnahme
+    fields = ["gebiet", "organisation", "art", "labor", "name_im_dokument", "land_im_dokument", "befund", "stand"]
+    raw_id_fields = ["gebiet"]
+    extra = 0
+    verbose_name_plural = _("Teilnehmende Kommunen und IT-Dienstleister")
+
+
 @admin.register(Themenfeld)
-class ThemenfeldAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug"]
-    search_fields = ["name"]
+class ThemenfeldAdmin(RedaktionModelAdmin):
+    list_display = ["name", "slug", "phasenstand_link"]
+    search_fields = ["name", "slug"]
     readonly_fields = ["slug"]
-    inlines = [LageInline]
+    inlines = [TandemRolleInline, PhasenStatusInline, LageInline, TeilnahmeInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        # The slug is part of public addresses (/themenfelder/<slug>/): set once, then kept.
+        return [] if obj is None else self.readonly_fields
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return {"slug": ["name"]} if obj is None else {}
+
+    @admin.display(description=_("Phasenstand"))
+    def phasenstand_link(self, obj):
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:themenfelder_phasenstatus_stand", args=[obj.slug]),
+            _("Phasenstand erfassen"),
+        )
 
 
 @admin.register(Lage)
-class LageAdmin(admin.ModelAdmin):
-    list_display = ["name", "themenfeld"]
+class LageAdmin(RedaktionModelAdmin):
+    list_display = ["name", "themenfeld", "slug"]
     list_filter = ["themenfeld"]
-    search_fields = ["name"]
+    search_fields = ["name", "slug"]
     list_select_related = ["themenfeld"]
 
 
@@ -70,47 +137,125 @@ class LeikaInline(admin.TabularInline):
 
 
 @admin.register(Leistung)
-class LeistungAdmin(admin.ModelAdmin):
-    list_display = ["ozg_id", "name", "lage", "vollzug"]
+class LeistungAdmin(RedaktionModelAdmin):
+    list_display = ["ozg_id", "name", "lage", "themenfeld", "vollzug"]
     list_filter = ["vollzug", "lage__themenfeld"]
-    search_fields = ["=ozg_id", "name"]
-    list_select_related = ["lage"]
+    search_fields = ["=ozg_id", "name", "=leika_leistungen__schluessel"]
+    list_select_related = ["lage__themenfeld"]
     readonly_fields = ["ozg_id", "vollzug"]
+    autocomplete_fields = ["lage"]
     inlines = [LeikaInline]
+
+    @admin.display(description=_("Themenfeld"), ordering="lage__themenfeld__name")
+    def themenfeld(self, obj):
+        return obj.lage.themenfeld
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["vollzug"] if obj is None else self.readonly_fields
 
 
 @admin.register(LeikaLeistung)
-class LeikaLeistungAdmin(admin.ModelAdmin):
-    list_display = ["schluessel", "bezeichnung", "leistung", "typisierung", "vollzug"]
-    list_filter = ["vollzug", "sdg1", "sdg2", "typisierung"]
-    search_fields = ["=schluessel", "bezeichnung", "gesetzeskuerzel"]
+class LeikaLeistungAdmin(RedaktionModelAdmin):
+    list_display = ["schluessel", "bezeichnung", "leistung", "typisierung", "vollzug", "sdg1", "sdg2"]
+    list_filter = ["vollzug", "sdg1", "sdg2", "leistung__lage__themenfeld"]
+    search_fields = ["=schluessel", "bezeichnung", "gesetzeskuerzel", "=leistung__ozg_id"]
     list_select_related = ["leistung"]
     readonly_fields = ["zeile", "vollzug"]
-    raw_id_fields = ["leistung"]
+    autocomplete_fields = ["leistung"]
+    fieldsets = [
+        (None, {"fields": ["zeile", "schluessel", "bezeichnung", "leistung"]}),
+        (_("Typisierung"), {"fields": ["typisierung", "vollzug", "sdg1", "sdg2"]}),
+        (_("Recht"), {"fields": ["gesetze", "gesetzeskuerzel", "rechtsgrundlage"]}),
+    ]
+
+
+# --- Data of the Länder and Kommunen -----------------------------------------------------------------
+class RegionalAdmin(ImportAdminMixin, RedaktionAdmin):
+    """Zuständigkeit and Umsetzungsstand: a Land-Redaktion sees and edits only its Land (and its Kommunen)."""
+
+    #: The field naming the Land or Kommune a row belongs to; its choices are narrowed to the user's area.
+    bereichsfeld = "land"
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "land" and not ist_fitko(request.user):
+            kwargs["queryset"] = Gebietskoerperschaft.objects.filter(pk__in=laender_von(request.user))
+        if db_field.name == "kommune" and not ist_fitko(request.user):
+            user = request.user
+            kwargs["queryset"] = Gebietskoerperschaft.objects.kommunen().filter(
+                Q(pk__in=kommunen_von(user)) | Q(land__in=laender_von(user))
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_readonly_fields(self, request, obj=None):
+        # A row's Land or Kommune is its key: to move a row, delete it and add it where it belongs.
+        if obj is not None and obj.pk:
+            return [*self.readonly_fields, self.bereichsfeld]
+        return self.readonly_fields
+
+    @admin.action(description=_("Stand der Auswahl auf heute setzen"), permissions=["change"])
+    def stand_heute(self, request, queryset):
+        heute = timezone.localdate()
+        objs = [o for o in queryset if request.user.has_perm(self._perm("change"), o)]
+        for obj in objs:
+            obj.stand = heute
+        bulk_update_with_history(
+            objs,
+            self.model,
+            ["stand"],
+            default_user=request.user,
+            default_change_reason=str(_("Sammelaktion: Stand auf heute")),
+        )
+        messages.success(
+            request, _("%(n)s Einträge haben jetzt den Stand %(datum)s.") % {"n": len(objs), "datum": heute}
+        )
 
 
 @admin.register(Zustaendigkeit)
-class ZustaendigkeitAdmin(SimpleHistoryAdmin):
-    list_display = ["leistung", "land", "leika_leistung", "ebene", "geaendert_am"]
-    list_filter = ["ebene", "land"]
-    search_fields = ["=leistung__ozg_id", "leistung__name"]
+class ZustaendigkeitAdmin(RegionalAdmin):
+    list_display = ["leistung", "land", "leika_leistung", "ebene", "rechtsgrundlage", "geaendert_am"]
+    list_filter = ["ebene", "land", "leistung__lage__themenfeld"]
+    search_fields = ["=leistung__ozg_id", "leistung__name", "=leika_leistung__schluessel", "rechtsgrundlage"]
     list_select_related = ["leistung", "land", "leika_leistung"]
-    raw_id_fields = ["leistung", "leika_leistung"]
+    autocomplete_fields = ["leistung", "leika_leistung"]
+    readonly_fields = ["geaendert_am"]
+    date_hierarchy = "geaendert_am"
+    fieldsets = [
+        (None, {"fields": ["land", "leistung", "leika_leistung"]}),
+        (_("Zuständigkeit"), {"fields": ["ebene", "rechtsgrundlage", "bemerkung", "geaendert_am"]}),
+    ]
 
 
 @admin.register(Umsetzungsstand)
-class UmsetzungsstandAdmin(SimpleHistoryAdmin):
+class UmsetzungsstandAdmin(RegionalAdmin):
     list_display = ["leistung", "land", "status", "reifegradmodell", "reifegrad", "efa_anbieter", "stand"]
-    list_filter = ["status", "reifegradmodell", "land", "efa_anbieter"]
-    search_fields = ["=leistung__ozg_id", "leistung__name"]
+    list_filter = ["status", "reifegradmodell", "reifegrad", "land", "efa_anbieter", "leistung__lage__themenfeld"]
+    search_fields = ["=leistung__ozg_id", "leistung__name", "online_url"]
     list_select_related = ["leistung", "land", "efa_anbieter"]
-    raw_id_fields = ["leistung"]
+    autocomplete_fields = ["leistung"]
+    date_hierarchy = "stand"
+    actions = [*RegionalAdmin.actions, "stand_heute"]
+    fieldsets = [
+        (None, {"fields": ["land", "leistung"]}),
+        (_("Stand"), {"fields": ["status", "reifegradmodell", "reifegrad", "stand"]}),
+        (_("Online-Dienst"), {"fields": ["efa_anbieter", "online_url", "bemerkung"]}),
+    ]
 
 
 @admin.register(KommunaleUmsetzung)
-class KommunaleUmsetzungAdmin(SimpleHistoryAdmin):
-    list_display = ["kommune", "leistung", "status", "geplant_bis", "stand", "synthetisch"]
-    list_filter = ["status", "synthetisch"]
-    search_fields = ["=kommune__ars", "=kommune__ags", "kommune__name", "=leistung__ozg_id"]
-    list_select_related = ["kommune", "leistung"]
-    raw_id_fields = ["kommune", "leistung"]
+class KommunaleUmsetzungAdmin(RegionalAdmin):
+    bereichsfeld = "kommune"
+    list_display = ["kommune", "land", "leistung", "status", "geplant_bis", "stand", "synthetisch"]
+    list_filter = ["status", "synthetisch", "kommune__land", "kommune__ebene"]
+    search_fields = ["=kommune__ars", "=kommune__ags", "kommune__name", "=leistung__ozg_id", "leistung__name"]
+    list_select_related = ["kommune__land", "leistung"]
+    autocomplete_fields = ["kommune", "leistung"]
+    date_hierarchy = "stand"
+    actions = [*RegionalAdmin.actions, "stand_heute"]
+    fieldsets = [
+        (None, {"fields": ["kommune", "leistung"]}),
+        (_("Stand"), {"fields": ["status", "geplant_bis", "online_url", "stand", "synthetisch"]}),
+    ]
+
+    @admin.display(description=_("Land"), ordering="kommune__land__ars")
+    def land(self, obj):
+        return obj.kommune.land

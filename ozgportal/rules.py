@@ -1,0 +1,184 @@
+"""Who may do what: the roles of the Redaktion as object permissions, in one place for admin and API.
+
+Every model permission ("catalog.change_zustaendigkeit" …) is registered here with ``rules``, so
+``user.has_perm(perm, obj)`` answers the same question in the admin, the API and the import:
+
+1. The user must hold the model permission (through a group such as Land-Redaktion, or directly). The groups
+   and their model permissions are created by ``manage.py setup_rollen``.
+2. Where the data belongs to a Land or a Kommune, the object must lie in the user's area: the Land or Kommune
+   they are assigned to (``Redaktionszuordnung``). A Land-Redaktion also covers the Kommunen of its Land.
+   FITKO-Redaktion (and superusers) have no such limit; the Lesend role sees everything and changes nothing.
+
+``obj=None`` asks "may the user do this at all?" (list, add form): it depends on the model permission only.
+Before saving a new or changed object, ask again with the object (``has_perm("catalog.add_zustaendigkeit",
+unsaved_instance)``): that decides whether it lies in the user's area. Lists are narrowed with
+``filter_queryset(user, queryset)``.
+"""
+
+from django.apps import apps
+from django.db.models import Q
+
+import rules
+
+FITKO = "FITKO-Redaktion"
+LAND = "Land-Redaktion"
+KOMMUNE = "Kommune-Redaktion"
+LESEND = "Lesend"
+ROLLEN = [FITKO, LAND, KOMMUNE, LESEND]
+
+AKTIONEN = ["view", "add", "change", "delete"]
+
+#: Models whose rows belong to a Land or a Kommune; everything else is shared data that only FITKO edits.
+BEREICH_LAND = ["catalog.Zustaendigkeit", "catalog.Umsetzungsstand"]
+BEREICH_KOMMUNE = ["catalog.KommunaleUmsetzung"]
+
+#: Reference data the regional editors need to read to fill in their forms (OZG-Leistung, LeiKa, Gebiete).
+NACHSCHLAGEDATEN = ["catalog.Gebietskoerperschaft", "catalog.Leistung", "catalog.LeikaLeistung"]
+
+#: Model permissions of each role; ``setup_rollen`` creates the groups from this table.
+ROLLEN_MODELLE = {
+    FITKO: {
+        "catalog.*": AKTIONEN,
+        "themenfelder.*": AKTIONEN,
+        "labore.*": AKTIONEN,
+        "ozgportal.Redaktionszuordnung": AKTIONEN,
+    },
+    LAND: {
+        **dict.fromkeys(BEREICH_LAND + BEREICH_KOMMUNE, AKTIONEN),
+        **dict.fromkeys(NACHSCHLAGEDATEN, ["view"]),
+    },
+    KOMMUNE: {
+        **dict.fromkeys(BEREICH_KOMMUNE, AKTIONEN),
+        **dict.fromkeys(NACHSCHLAGEDATEN, ["view"]),
+    },
+    LESEND: {
+        "catalog.*": ["view"],
+        "themenfelder.*": ["view"],
+        "labore.*": ["view"],
+    },
+}
+
+#: Apps whose every model permission is registered with rules.
+GEREGELTE_APPS = ["catalog", "themenfelder", "labore", "ozgportal"]
+
+
+# --- Who the user is ----------------------------------------------------------------------------------
+ist_fitko = rules.is_superuser | rules.is_group_member(FITKO)
+ist_lesend = rules.is_group_member(LESEND)
+
+
+def _zuordnung(user) -> tuple[frozenset, frozenset]:
+    """(Länder, Kommunen) the user is assigned to, cached on the user object for the request."""
+    if not user.is_authenticated:
+        return frozenset(), frozenset()
+    cache = getattr(user, "_redaktion_cache", None)
+    if cache is None:
+        from ozgportal.models import Redaktionszuordnung
+
+        laender, kommunen = set(), set()
+        for gebiet_id, ebene in Redaktionszuordnung.objects.filter(user=user).values_list("gebiet_id", "gebiet__ebene"):
+            (laender if ebene == "land" else kommunen).add(gebiet_id)
+        cache = user._redaktion_cache = (frozenset(laender), frozenset(kommunen))
+    return cache
+
+
+def laender_von(user) -> frozenset:
+    """Primary keys of the Länder whose data ``user`` edits as Land-Redaktion."""
+    return _zuordnung(user)[0]
+
+
+def kommunen_von(user) -> frozenset:
+    """Primary keys of the Kommunen whose data ``user`` edits as Kommune-Redaktion."""
+    return _zuordnung(user)[1]
+
+
+# --- Where an object belongs -------------------------------------------------------------------------
+@rules.predicate
+def im_eigenen_land(user, obj) -> bool:
+    """The object's Land is one the user is assigned to; None (the question "at all?") is True."""
+    if obj is None:
+        return True
+    return obj.land_id is not None and obj.land_id in laender_von(user)
+
+
+@rules.predicate
+def in_eigener_kommune(user, obj) -> bool:
+    """The object's Kommune is the user's, or lies in the user's Land; None is True."""
+    if obj is None:
+        return True
+    if obj.kommune_id is None:
+        return False
+    if obj.kommune_id in kommunen_von(user):
+        return True
+    laender = laender_von(user)
+    if not laender:
+        return False
+    # kommune_id may have just been set on an unsaved object, so read the Land from the database.
+    from catalog.models import Gebietskoerperschaft
+
+    land_id = Gebietskoerperschaft.objects.filter(pk=obj.kommune_id).values_list("land_id", flat=True).first()
+    return land_id in laender
+
+
+BEREICHE = {
+    **dict.fromkeys(BEREICH_LAND, im_eigenen_land),
+    **dict.fromkeys(BEREICH_KOMMUNE, in_eigener_kommune),
+}
+
+
+def _bereich_q(model, user) -> Q:
+    label = model._meta.label
+    if label in BEREICH_LAND:
+        return Q(land__in=laender_von(user))
+    if label in BEREICH_KOMMUNE:
+        return Q(kommune__in=kommunen_von(user)) | Q(kommune__land__in=laender_von(user))
+    return Q()
+
+
+def modellrecht(perm: str):
+    """Predicate: the user holds ``perm`` as a model permission (group or user permission)."""
+
+    @rules.predicate(name=f"modellrecht:{perm}")
+    def pred(user):
+        return user.is_active and perm in user.get_all_permissions()
+
+    return pred
+
+
+def regel(model, aktion: str):
+    """The rule for ``aktion`` on ``model``: the model permission, and for regional data the user's area."""
+    perm = f"{model._meta.app_label}.{aktion}_{model._meta.model_name}"
+    bereich = BEREICHE.get(model._meta.label)
+    if bereich is None:
+        return modellrecht(perm)
+    wer_alles_darf = ist_fitko | ist_lesend if aktion == "view" else ist_fitko
+    return modellrecht(perm) & (wer_alles_darf | bereich)
+
+
+def register() -> None:
+    for app_label in GEREGELTE_APPS:
+        for model in apps.get_app_config(app_label).get_models():
+            if model.__name__.startswith("Historical") or model._meta.auto_created:
+                continue
+            for aktion in AKTIONEN:
+                perm = f"{model._meta.app_label}.{aktion}_{model._meta.model_name}"
+                rules.set_perm(perm, regel(model, aktion))
+
+
+# rules autodiscovers this module once the app registry is ready.
+register()
+
+
+# --- Lists -------------------------------------------------------------------------------------------
+def filter_queryset(user, queryset, aktion: str = "view"):
+    """Narrow ``queryset`` to the rows ``user`` may ``aktion``; the same answer as ``has_perm(perm, row)``.
+
+    For the admin's and the API's lists: a Land-Redaktion sees only its Land's rows.
+    """
+    model = queryset.model
+    perm = f"{model._meta.app_label}.{aktion}_{model._meta.model_name}"
+    if not user.is_active or perm not in user.get_all_permissions():
+        return queryset.none()
+    if model._meta.label not in BEREICHE or ist_fitko(user) or (aktion == "view" and ist_lesend(user)):
+        return queryset
+    return queryset.filter(_bereich_q(model, user))
