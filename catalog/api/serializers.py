@@ -1,0 +1,445 @@
+"""Serializers of the catalogue: Themenfeld → Lage → OZG-Leistung → LeiKa-Leistung, Gebietskörperschaften,
+Organisationen, Zuständigkeiten and Umsetzungsstände.
+
+Relations read as nested summaries (``…Kurz``) and are written by public key (see ``NestedKeyField``).
+Help texts and labels come from the models, so the schema speaks German where the models do.
+"""
+
+import copy
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext_lazy as _
+
+from rest_framework import serializers
+from rest_framework.fields import get_error_detail
+
+from catalog import typisierung
+from catalog.choices import LAND_KUERZEL, Ebene, EffektiveEbene
+from catalog.models import (
+    Gebietskoerperschaft,
+    KommunaleUmsetzung,
+    Lage,
+    LeikaLeistung,
+    Leistung,
+    Organisation,
+    Themenfeld,
+    Umsetzungsstand,
+    Zustaendigkeit,
+)
+from catalog.zustaendigkeit import ermittle
+from labore.models import Labor
+from ozgportal.api.fields import NestedKeyField
+
+
+def leika_schluessel(leistung) -> list[str]:
+    """The keys from the ``leika_liste`` annotation (see ``catalog.api.views.leika_liste``), sorted."""
+    liste = getattr(leistung, "leika_liste", None)
+    return sorted(liste.split(",")) if liste else []
+
+
+# --- Summaries -------------------------------------------------------------------------------------
+class ThemenfeldKurzSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Themenfeld
+        fields = ["slug", "name"]
+        read_only_fields = fields
+
+
+class LageKurzSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Lage
+        fields = ["slug", "name"]
+        read_only_fields = fields
+
+
+class LeistungKurzSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Leistung
+        fields = ["ozg_id", "name"]
+        read_only_fields = fields
+
+
+class LeikaKurzSerializer(serializers.ModelSerializer):
+    leika_schluessel = serializers.CharField(source="schluessel", read_only=True, label=_("LeiKa-Schlüssel"))
+
+    class Meta:
+        model = LeikaLeistung
+        fields = ["zeile", "leika_schluessel", "bezeichnung"]
+        read_only_fields = fields
+
+
+class GebietKurzSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Gebietskoerperschaft
+        fields = ["ars", "ags", "name", "ebene"]
+        read_only_fields = fields
+
+
+class LandKurzSerializer(serializers.ModelSerializer):
+    kuerzel = serializers.SerializerMethodField(help_text=_("Zweibuchstabiges Kürzel, z. B. SH."))
+
+    class Meta:
+        model = Gebietskoerperschaft
+        fields = ["ars", "kuerzel", "name"]
+        read_only_fields = fields
+
+    def get_kuerzel(self, obj) -> str:
+        return LAND_KUERZEL.get(obj.ars[:2], "")
+
+
+class OrganisationKurzSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Organisation
+        fields = ["slug", "kurzname", "name"]
+        read_only_fields = fields
+
+
+class LaborKurzSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Labor
+        fields = ["slug", "titel", "pilot"]
+        read_only_fields = fields
+
+
+# --- Relations by public key -----------------------------------------------------------------------
+def themenfeld_feld(**kwargs):
+    return NestedKeyField(ThemenfeldKurzSerializer, "slug", queryset=Themenfeld.objects.all(), **kwargs)
+
+
+def lage_feld(**kwargs):
+    return NestedKeyField(LageKurzSerializer, "slug", queryset=Lage.objects.all(), **kwargs)
+
+
+def leistung_feld(**kwargs):
+    return NestedKeyField(LeistungKurzSerializer, "ozg_id", queryset=Leistung.objects.all(), **kwargs)
+
+
+def land_feld(**kwargs):
+    return NestedKeyField(LandKurzSerializer, "ars", queryset=Gebietskoerperschaft.objects.laender(), **kwargs)
+
+
+def gebiet_feld(queryset=None, **kwargs):
+    queryset = Gebietskoerperschaft.objects.all() if queryset is None else queryset
+    return NestedKeyField(GebietKurzSerializer, "ars", queryset=queryset, **kwargs)
+
+
+def organisation_feld(**kwargs):
+    return NestedKeyField(OrganisationKurzSerializer, "slug", queryset=Organisation.objects.all(), **kwargs)
+
+
+def labor_feld(**kwargs):
+    return NestedKeyField(LaborKurzSerializer, "slug", queryset=Labor.objects.all(), **kwargs)
+
+
+class ModelValidierungMixin:
+    # Runs the model's own validation (fields, CHECK and UNIQUE constraints) before saving; without it a
+    # violated constraint would reach the database and end as a 500. (A comment, not a docstring: the schema
+    # would show a docstring as the description of every serializer.)
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        model = self.Meta.model
+        instance = copy.copy(self.instance) if self.instance is not None else model()
+        konkrete = {f.name for f in model._meta.concrete_fields}
+        for name, value in attrs.items():
+            if name in konkrete:
+                setattr(instance, name, value)
+        self.geprueftes_objekt = instance  # the views ask the rules again with it
+        try:
+            instance.full_clean(validate_unique=True, validate_constraints=True)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(get_error_detail(exc)) from exc
+        return attrs
+
+
+def schluessel_feld(help_text):
+    return serializers.SerializerMethodField(help_text=help_text)
+
+
+# --- Resources -------------------------------------------------------------------------------------
+class LageSerializer(ModelValidierungMixin, serializers.ModelSerializer):
+    themenfeld = themenfeld_feld(help_text=_("Slug des Themenfelds."))
+    leistungen_anzahl = serializers.IntegerField(read_only=True, label=_("Zahl der OZG-Leistungen"))
+
+    class Meta:
+        model = Lage
+        fields = ["slug", "name", "themenfeld", "leistungen_anzahl"]
+
+
+class LeistungSerializer(ModelValidierungMixin, serializers.ModelSerializer):
+    lage = lage_feld(help_text=_("Slug der primären Lage."))
+    themenfeld = ThemenfeldKurzSerializer(source="lage.themenfeld", read_only=True)
+    leika_schluessel = serializers.SerializerMethodField(
+        help_text=_("LeiKa-Schlüssel der gebündelten LeiKa-Leistungen (ohne leere), sortiert.")
+    )
+    labore = LaborKurzSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Leistung
+        fields = ["ozg_id", "name", "lage", "themenfeld", "vollzug", "leika_schluessel", "labore"]
+        read_only_fields = ["vollzug"]
+
+    def get_leika_schluessel(self, obj) -> list[str]:
+        return leika_schluessel(obj)
+
+    def to_representation(self, instance):
+        # Hand-written for speed (DRF's per-field machinery costs more than the queries on a list page);
+        # tests/api/test_serializers.py proves it equal to the generic representation.
+        lage = instance.lage
+        themenfeld = lage.themenfeld
+        return {
+            "ozg_id": instance.ozg_id,
+            "name": instance.name,
+            "lage": {"slug": lage.slug, "name": lage.name},
+            "themenfeld": {"slug": themenfeld.slug, "name": themenfeld.name},
+            "vollzug": instance.vollzug,
+            "leika_schluessel": leika_schluessel(instance),
+            "labore": [
+                {"slug": labor.slug, "titel": labor.titel, "pilot": labor.pilot} for labor in instance.labore.all()
+            ],
+        }
+
+
+class LeikaLeistungSerializer(ModelValidierungMixin, serializers.ModelSerializer):
+    leika_schluessel = serializers.CharField(
+        source="schluessel",
+        required=False,
+        allow_blank=True,
+        max_length=14,
+        label=_("LeiKa-Schlüssel"),
+        help_text=LeikaLeistung._meta.get_field("schluessel").help_text,
+    )
+    leistung = leistung_feld(required=False, allow_null=True, help_text=_("OZG-ID der OZG-Leistung."))
+
+    class Meta:
+        model = LeikaLeistung
+        fields = [
+            "zeile",
+            "leika_schluessel",
+            "bezeichnung",
+            "leistung",
+            "typisierung",
+            "vollzug",
+            "sdg1",
+            "sdg2",
+            "gesetze",
+            "gesetzeskuerzel",
+            "rechtsgrundlage",
+        ]
+        read_only_fields = ["vollzug"]
+
+    def validate_typisierung(self, value):
+        try:
+            typisierung.parse(value)
+        except ValueError as exc:
+            raise serializers.ValidationError(str(exc)) from exc
+        return value
+
+    def validate(self, attrs):
+        if "typisierung" in attrs:
+            attrs["vollzug"] = typisierung.vollzug(attrs["typisierung"])
+        return super().validate(attrs)
+
+
+class GebietskoerperschaftSerializer(ModelValidierungMixin, serializers.ModelSerializer):
+    schluessel = serializers.CharField(
+        read_only=True, help_text=_("Der bekannte Schlüssel: AGS bei Gemeinden, sonst der Regionalschlüssel.")
+    )
+    parent = gebiet_feld(required=False, allow_null=True, help_text=_("Regionalschlüssel der übergeordneten Ebene."))
+    land = land_feld(required=False, allow_null=True, help_text=_("Regionalschlüssel des Landes (2 Ziffern)."))
+    kreis = gebiet_feld(
+        queryset=Gebietskoerperschaft.objects.filter(ebene=Ebene.KREIS),
+        required=False,
+        allow_null=True,
+        help_text=_("Regionalschlüssel des Kreises (5 Ziffern)."),
+    )
+
+    class Meta:
+        model = Gebietskoerperschaft
+        fields = [
+            "ars",
+            "ags",
+            "schluessel",
+            "ebene",
+            "textkennzeichen",
+            "name",
+            "parent",
+            "land",
+            "kreis",
+            "einwohner",
+            "flaeche",
+            "plz",
+            "laengengrad",
+            "breitengrad",
+        ]
+
+
+class OrganisationSerializer(ModelValidierungMixin, serializers.ModelSerializer):
+    land = land_feld(required=False, allow_null=True, help_text=_("Regionalschlüssel des Sitzlandes."))
+
+    class Meta:
+        model = Organisation
+        fields = ["slug", "kurzname", "name", "art", "land"]
+
+
+class ZustaendigkeitSerializer(ModelValidierungMixin, serializers.ModelSerializer):
+    schluessel = schluessel_feld(_("Öffentlicher Schlüssel: <Land-ARS>.<OZG-ID>[.<LeiKa-Zeile>], z. B. 01.10000."))
+    land = land_feld(help_text=_("Regionalschlüssel des Landes."))
+    leistung = leistung_feld(help_text=_("OZG-ID."))
+    leika_leistung = NestedKeyField(
+        LeikaKurzSerializer,
+        "zeile",
+        queryset=LeikaLeistung.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text=_("Zeile der LeiKa-Leistung; leer: gilt für die ganze OZG-Leistung."),
+    )
+
+    class Meta:
+        model = Zustaendigkeit
+        fields = [
+            "schluessel",
+            "land",
+            "leistung",
+            "leika_leistung",
+            "ebene",
+            "rechtsgrundlage",
+            "bemerkung",
+            "geaendert_am",
+        ]
+        read_only_fields = ["geaendert_am"]
+
+    def get_schluessel(self, obj) -> str:
+        teile = [obj.land.ars, str(obj.leistung.ozg_id)]
+        if obj.leika_leistung_id:
+            teile.append(str(obj.leika_leistung.zeile))
+        return ".".join(teile)
+
+
+class UmsetzungsstandSerializer(ModelValidierungMixin, serializers.ModelSerializer):
+    schluessel = schluessel_feld(_("Öffentlicher Schlüssel: <Land-ARS>.<OZG-ID>, z. B. 01.10000."))
+    land = land_feld(help_text=_("Regionalschlüssel des Landes."))
+    leistung = leistung_feld(help_text=_("OZG-ID."))
+    efa_anbieter = land_feld(required=False, allow_null=True, help_text=_("Regionalschlüssel des EfA-Landes."))
+    nachnutzend = serializers.BooleanField(
+        read_only=True, help_text=_("Wahr, wenn das Land den EfA-Dienst eines anderen Landes nachnutzt.")
+    )
+
+    class Meta:
+        model = Umsetzungsstand
+        fields = [
+            "schluessel",
+            "land",
+            "leistung",
+            "status",
+            "reifegradmodell",
+            "reifegrad",
+            "efa_anbieter",
+            "nachnutzend",
+            "online_url",
+            "stand",
+            "bemerkung",
+        ]
+
+    def get_schluessel(self, obj) -> str:
+        return f"{obj.land.ars}.{obj.leistung.ozg_id}"
+
+
+class KommunaleUmsetzungSerializer(ModelValidierungMixin, serializers.ModelSerializer):
+    schluessel = schluessel_feld(_("Öffentlicher Schlüssel: <ARS der Kommune>.<OZG-ID>."))
+    kommune = gebiet_feld(
+        queryset=Gebietskoerperschaft.objects.kommunen(), help_text=_("Regionalschlüssel der Kommune.")
+    )
+    leistung = leistung_feld(help_text=_("OZG-ID."))
+
+    class Meta:
+        model = KommunaleUmsetzung
+        fields = ["schluessel", "kommune", "leistung", "status", "geplant_bis", "online_url", "stand", "synthetisch"]
+
+    def get_schluessel(self, obj) -> str:
+        return f"{obj.kommune.ars}.{obj.leistung.ozg_id}"
+
+
+class KommuneLeistungSerializer(serializers.ModelSerializer):
+    """One OZG-Leistung as a Kommune sees it (read-only), named like the federal dashboard where it applies."""
+
+    ars = serializers.SerializerMethodField(help_text=_("Regionalschlüssel der Kommune."))
+    themenfeld = ThemenfeldKurzSerializer(source="lage.themenfeld", read_only=True)
+    lage = LageKurzSerializer(read_only=True)
+    ebene = serializers.ChoiceField(
+        choices=EffektiveEbene.choices,
+        read_only=True,
+        help_text=_("Vollziehende Ebene im Land der Kommune: erfasst, sonst aus der Typisierung abgeleitet."),
+    )
+    ebene_text = serializers.SerializerMethodField(help_text=_("Die Ebene als Text, wie das Portal sie zeigt."))
+    abgeleitet = serializers.SerializerMethodField(
+        help_text=_("Wahr, wenn die Ebene aus der Typisierung abgeleitet und nicht für das Land erfasst ist.")
+    )
+    land_status = serializers.ChoiceField(
+        choices=Umsetzungsstand._meta.get_field("status").choices,
+        read_only=True,
+        allow_null=True,
+        help_text=_("Umsetzungsstand im Land; leer, wenn nicht erfasst."),
+    )
+    land_reifegrad = serializers.IntegerField(read_only=True, allow_null=True, help_text=_("Reifegrad im Land."))
+    kommune_status = serializers.ChoiceField(
+        choices=KommunaleUmsetzung._meta.get_field("status").choices,
+        read_only=True,
+        allow_null=True,
+        help_text=_("Anschlussstatus der Kommune; leer, wenn nicht erfasst."),
+    )
+    leika_schluessel = serializers.SerializerMethodField(
+        help_text=_("LeiKa-Schlüssel der gebündelten LeiKa-Leistungen (ohne leere), sortiert.")
+    )
+
+    class Meta:
+        model = Leistung
+        fields = [
+            "ars",
+            "ozg_id",
+            "name",
+            "themenfeld",
+            "lage",
+            "vollzug",
+            "ebene",
+            "ebene_text",
+            "abgeleitet",
+            "land_status",
+            "land_reifegrad",
+            "kommune_status",
+            "leika_schluessel",
+        ]
+        read_only_fields = fields
+
+    def get_ars(self, obj) -> str:
+        return self.context["gebiet"].ars
+
+    def get_ebene_text(self, obj) -> str:
+        return ermittle(obj.vollzug, obj.zustaendigkeit_erfasst).text
+
+    def get_abgeleitet(self, obj) -> bool:
+        return obj.zustaendigkeit_erfasst is None
+
+    def get_leika_schluessel(self, obj) -> list[str]:
+        return leika_schluessel(obj)
+
+    def to_representation(self, instance):
+        # Hand-written for speed, like LeistungSerializer; tests/api/test_serializers.py checks it.
+        lage = instance.lage
+        themenfeld = lage.themenfeld
+        angabe = ermittle(instance.vollzug, instance.zustaendigkeit_erfasst)
+        return {
+            "ars": self.context["gebiet"].ars,
+            "ozg_id": instance.ozg_id,
+            "name": instance.name,
+            "themenfeld": {"slug": themenfeld.slug, "name": themenfeld.name},
+            "lage": {"slug": lage.slug, "name": lage.name},
+            "vollzug": instance.vollzug,
+            "ebene": instance.ebene,
+            "ebene_text": angabe.text,
+            "abgeleitet": instance.zustaendigkeit_erfasst is None,
+            "land_status": instance.land_status,
+            "land_reifegrad": instance.land_reifegrad,
+            "kommune_status": instance.kommune_status,
+            "leika_schluessel": leika_schluessel(instance),
+        }

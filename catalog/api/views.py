@@ -1,0 +1,212 @@
+"""API views of the catalogue. Declarative: a prefetching queryset, serializer, FilterSet, ordering, lookup."""
+
+from django.db.models import Aggregate, CharField, Count, F, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
+
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from catalog.models import (
+    Gebietskoerperschaft,
+    KommunaleUmsetzung,
+    Lage,
+    LeikaLeistung,
+    Leistung,
+    Organisation,
+    Umsetzungsstand,
+    Zustaendigkeit,
+)
+from labore.models import Labor
+from ozgportal.api.pagination import CursorPagination, SeitenPagination
+from ozgportal.api.views import ReadWriteViewSet, SchluesselLookupMixin
+
+from . import filtersets, serializers
+
+
+class KommaListe(Aggregate):
+    """Comma-joined values of a group: GROUP_CONCAT on SQLite, STRING_AGG on PostgreSQL."""
+
+    function = "GROUP_CONCAT"
+    template = "%(function)s(%(expressions)s, ',')"
+    output_field = CharField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return super().as_sql(compiler, connection, function="STRING_AGG", **extra_context)
+
+
+def leika_liste():
+    """The LeiKa-Schlüssel of each Leistung as one column: no prefetch query, no model instance per key."""
+    return Subquery(
+        LeikaLeistung.objects.filter(leistung=OuterRef("pk"))
+        .exclude(schluessel="")
+        .order_by()
+        .values("leistung")
+        .annotate(liste=KommaListe("schluessel"))
+        .values("liste")
+    )
+
+
+def anzahl(model, feld, **filter):
+    """A correlated COUNT subquery: cheaper than JOIN + GROUP BY on a paginated list."""
+    return Coalesce(
+        Subquery(
+            model.objects.filter(**{feld: OuterRef("pk")}, **filter)
+            .order_by()
+            .values(feld)
+            .annotate(n=Count("pk"))
+            .values("n")
+        ),
+        0,
+    )
+
+
+class LageViewSet(ReadWriteViewSet):
+    queryset = Lage.objects.select_related("themenfeld").annotate(leistungen_anzahl=anzahl(Leistung, "lage"))
+    serializer_class = serializers.LageSerializer
+    filterset_class = filtersets.LageFilterSet
+    lookup_field = "slug"
+    ordering_fields = ["slug", "name", "leistungen_anzahl"]
+    ordering = ["themenfeld__name", "name"]
+
+
+class LeistungViewSet(ReadWriteViewSet):
+    queryset = (
+        Leistung.objects.select_related("lage__themenfeld")
+        .annotate(leika_liste=leika_liste())
+        .prefetch_related(Prefetch("labore", queryset=Labor.objects.only("slug", "titel", "pilot").order_by("slug")))
+    )
+    serializer_class = serializers.LeistungSerializer
+    filterset_class = filtersets.LeistungFilterSet
+    lookup_field = "ozg_id"
+    lookup_value_regex = r"[0-9]{5}"
+    ordering_fields = ["ozg_id", "name", "vollzug"]
+    ordering = ["ozg_id"]
+
+
+class LeikaLeistungViewSet(ReadWriteViewSet):
+    """LeiKa-Leistungen, addressed by their line in the 2019 catalogue (``zeile``).
+
+    A LeiKa-Schlüssel is no usable address: 436 rows have none and a key can appear under several
+    OZG-Leistungen. ``zeile`` is the unique key the import keeps stable; find rows by key with
+    ``?leika_schluessel=…``.
+    """
+
+    queryset = LeikaLeistung.objects.select_related("leistung").annotate(leika_schluessel=F("schluessel"))
+    serializer_class = serializers.LeikaLeistungSerializer
+    filterset_class = filtersets.LeikaLeistungFilterSet
+    pagination_class = CursorPagination
+    lookup_field = "zeile"
+    lookup_value_regex = r"[0-9]+"
+    ordering_fields = ["zeile", "leika_schluessel", "bezeichnung"]
+    ordering = ["zeile"]
+
+
+@extend_schema_view(
+    leistungen=extend_schema(
+        responses=serializers.KommuneLeistungSerializer(many=True),
+        summary="OZG-Leistungen einer Kommune",
+        description=(
+            "Dieselbe Liste wie die Seite der Kommune: jede OZG-Leistung mit der vollziehenden Ebene im Land der "
+            "Kommune (erfasst, sonst aus der Typisierung abgeleitet), dem Umsetzungsstand im Land und dem "
+            "Anschlussstatus der Kommune."
+        ),
+    )
+)
+class GebietskoerperschaftViewSet(ReadWriteViewSet):
+    """All Gebietskörperschaften: Länder, Regierungsbezirke, Kreise, Gemeindeverbände, Gemeinden.
+
+    Addressed by AGS (8 digits, Gemeinden) or Regionalschlüssel (2, 3, 4, 5, 9 or 12 digits).
+    """
+
+    queryset = Gebietskoerperschaft.objects.select_related("parent", "land", "kreis")
+    serializer_class = serializers.GebietskoerperschaftSerializer
+    filterset_class = filtersets.GebietskoerperschaftFilterSet
+    pagination_class = CursorPagination
+    lookup_field = "schluessel"
+    lookup_value_regex = r"[0-9]{2,12}"
+    ordering_fields = ["ars", "name"]
+    ordering = ["ars"]
+
+    def get_object(self):
+        gebiet = get_object_or_404(self.get_queryset().by_schluessel(self.kwargs["schluessel"]))
+        self.check_object_permissions(self.request, gebiet)
+        return gebiet
+
+    @action(
+        detail=True,
+        methods=["get"],
+        # The action lists Leistungen: the FilterSet and the schema look at this queryset's model.
+        queryset=Leistung.objects.all(),
+        serializer_class=serializers.KommuneLeistungSerializer,
+        filterset_class=filtersets.KommuneLeistungFilterSet,
+        pagination_class=SeitenPagination,
+        ordering_fields=["ozg_id", "name", "ebene", "vollzug", "land_status", "kommune_status"],
+        ordering=["ozg_id"],
+    )
+    def leistungen(self, request, schluessel=None):
+        gebiet = get_object_or_404(Gebietskoerperschaft.objects.by_schluessel(schluessel))
+        queryset = self.filter_queryset(Leistung.objects.fuer_kommune(gebiet).annotate(leika_liste=leika_liste()))
+        context = {**self.get_serializer_context(), "gebiet": gebiet}
+        page = self.paginate_queryset(queryset)
+        if page is None:  # an export: the whole list
+            return Response(serializers.KommuneLeistungSerializer(queryset, many=True, context=context).data)
+        serializer = serializers.KommuneLeistungSerializer(page, many=True, context=context)
+        return self.get_paginated_response(serializer.data)
+
+
+class OrganisationViewSet(ReadWriteViewSet):
+    queryset = Organisation.objects.select_related("land")
+    serializer_class = serializers.OrganisationSerializer
+    filterset_class = filtersets.OrganisationFilterSet
+    lookup_field = "slug"
+    ordering_fields = ["kurzname", "name", "art"]
+    ordering = ["kurzname"]
+
+
+class ZustaendigkeitViewSet(SchluesselLookupMixin, ReadWriteViewSet):
+    """Who executes an OZG-Leistung in a Land, as recorded; key ``<Land-ARS>.<OZG-ID>[.<LeiKa-Zeile>]``."""
+
+    queryset = Zustaendigkeit.objects.select_related("land", "leistung", "leika_leistung")
+    serializer_class = serializers.ZustaendigkeitSerializer
+    filterset_class = filtersets.ZustaendigkeitFilterSet
+    ordering_fields = ["geaendert_am", "ebene"]
+    ordering = ["land__ars", "leistung__ozg_id", "leika_leistung__zeile"]
+
+    def schluessel_filter(self, teile):
+        if len(teile) == 2:
+            return {"land__ars": teile[0], "leistung__ozg_id": int(teile[1]), "leika_leistung__isnull": True}
+        if len(teile) == 3:
+            return {"land__ars": teile[0], "leistung__ozg_id": int(teile[1]), "leika_leistung__zeile": int(teile[2])}
+        return None
+
+
+class UmsetzungsstandViewSet(SchluesselLookupMixin, ReadWriteViewSet):
+    """Umsetzungsstand of an OZG-Leistung in a Land; key ``<Land-ARS>.<OZG-ID>``."""
+
+    queryset = Umsetzungsstand.objects.select_related("land", "leistung", "efa_anbieter")
+    serializer_class = serializers.UmsetzungsstandSerializer
+    filterset_class = filtersets.UmsetzungsstandFilterSet
+    ordering_fields = ["stand", "status", "reifegrad"]
+    ordering = ["land__ars", "leistung__ozg_id"]
+
+    def schluessel_filter(self, teile):
+        if len(teile) != 2:
+            return None
+        return {"land__ars": teile[0], "leistung__ozg_id": int(teile[1])}
+
+
+class KommunaleUmsetzungViewSet(SchluesselLookupMixin, ReadWriteViewSet):
+    """Whether a Kommune offers an OZG-Leistung online; key ``<ARS der Kommune>.<OZG-ID>``."""
+
+    queryset = KommunaleUmsetzung.objects.select_related("kommune", "leistung")
+    serializer_class = serializers.KommunaleUmsetzungSerializer
+    filterset_class = filtersets.KommunaleUmsetzungFilterSet
+    ordering_fields = ["stand", "status", "geplant_bis"]
+    ordering = ["kommune__ars", "leistung__ozg_id"]
+
+    def schluessel_filter(self, teile):
+        if len(teile) != 2:
+            return None
+        return {"kommune__ars": teile[0], "leistung__ozg_id": int(teile[1])}

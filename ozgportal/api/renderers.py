@@ -1,0 +1,101 @@
+"""Output formats of every list: JSON (default), CSV and XLSX (``?format=csv``, ``?format=xlsx``).
+
+CSV and XLSX flatten nested summaries into dotted columns (``lage.slug``, ``lage.name``) and join lists with
+"; ". An export holds the whole filtered list, not one page (see ``pagination``).
+"""
+
+import csv
+import io
+
+from django.utils.translation import gettext_lazy as _
+
+from rest_framework import renderers
+
+
+class ProblemJSONRenderer(renderers.JSONRenderer):
+    media_type = "application/problem+json"
+    format = "problem"
+
+
+def _scalar(value):
+    if isinstance(value, dict):
+        # A nested summary inside a list: its first value is its public key.
+        return _scalar(next(iter(value.values()), ""))
+    if isinstance(value, list):
+        return "; ".join(str(_scalar(item)) for item in value)
+    return value
+
+
+def _flatten(row: dict, prefix: str = "") -> dict:
+    flach = {}
+    for key, value in row.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            flach.update(_flatten(value, f"{name}."))
+        else:
+            flach[name] = _scalar(value)
+    return flach
+
+
+def _rows(data, renderer_context) -> tuple[list[str], list[dict]]:
+    if isinstance(data, dict) and "results" in data:
+        data = data["results"]
+    if isinstance(data, dict):
+        data = [data]
+    rows = [_flatten(row) for row in data or []]
+    if rows:
+        spalten = list(rows[0])
+        for row in rows[1:]:  # a nullable summary may be flat in one row and nested in another
+            spalten.extend(key for key in row if key not in spalten)
+    else:
+        view = (renderer_context or {}).get("view")
+        spalten = list(view.get_serializer().fields) if view is not None and hasattr(view, "get_serializer") else []
+    return spalten, rows
+
+
+def _dateiname(renderer_context, endung: str) -> str:
+    view = (renderer_context or {}).get("view")
+    name = getattr(view, "basename", None) or "export"
+    if getattr(view, "action", None) not in (None, "list"):
+        name = f"{name}-{view.action}"
+    return f"{name}.{endung}"
+
+
+class CSVRenderer(renderers.BaseRenderer):
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        spalten, rows = _rows(data, renderer_context)
+        puffer = io.StringIO()
+        writer = csv.DictWriter(puffer, fieldnames=spalten, extrasaction="ignore", lineterminator="\r\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        response = (renderer_context or {}).get("response")
+        if response is not None and response.status_code == 200:
+            response["Content-Disposition"] = f'attachment; filename="{_dateiname(renderer_context, "csv")}"'
+        return puffer.getvalue().encode(self.charset)
+
+
+class XLSXRenderer(renderers.BaseRenderer):
+    media_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    format = "xlsx"
+    charset = None
+    render_style = "binary"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        from openpyxl import Workbook
+
+        spalten, rows = _rows(data, renderer_context)
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet(str(_("Daten")))
+        sheet.append(spalten)
+        for row in rows:
+            sheet.append([row.get(spalte) for spalte in spalten])
+        puffer = io.BytesIO()
+        workbook.save(puffer)
+        response = (renderer_context or {}).get("response")
+        if response is not None and response.status_code == 200:
+            response["Content-Disposition"] = f'attachment; filename="{_dateiname(renderer_context, "xlsx")}"'
+        return puffer.getvalue()

@@ -1,0 +1,136 @@
+"""drf-spectacular glue: nested-summary fields, problem-details errors, export formats, cache validators."""
+
+from django.db import models
+
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from drf_spectacular.plumbing import build_basic_type
+from drf_spectacular.types import OpenApiTypes
+
+PROBLEM_SCHEMA = {
+    "type": "object",
+    "description": "Fehler nach RFC 9457 (Problem Details).",
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "instance": {"type": "string"},
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "parameter": {"type": "string", "description": "Name des fehlerhaften Query-Parameters."},
+                    "field": {"type": "string", "description": "Name des fehlerhaften Feldes im Body."},
+                    "code": {"type": "string"},
+                    "detail": {"type": "string"},
+                },
+                "required": ["code", "detail"],
+            },
+        },
+    },
+    "required": ["type", "title", "status", "detail"],
+}
+
+FEHLER = {
+    "400": "Ungültige Anfrage; `errors` nennt jeden fehlerhaften Parameter bzw. jedes Feld.",
+    "401": "Nicht angemeldet.",
+    "403": "Keine Berechtigung.",
+    "404": "Nicht gefunden.",
+    "406": "Format nicht verfügbar.",
+    "415": "Medientyp nicht unterstützt.",
+    "429": "Zu viele Anfragen; `Retry-After` nennt die Wartezeit in Sekunden.",
+}
+
+VALIDATOR_HEADERS = {
+    "ETag": {"schema": {"type": "string"}, "description": "Schwacher Validator des Datenstands."},
+    "Last-Modified": {"schema": {"type": "string"}, "description": "Zeitpunkt der letzten Änderung."},
+}
+
+EXPORT_MEDIA = {
+    "text/csv": {"schema": {"type": "string"}},
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+        "schema": {"type": "string", "format": "binary"}
+    },
+}
+
+API_KEY_SCHEME = {
+    "type": "apiKey",
+    "in": "header",
+    "name": "Authorization",
+    "description": "API-Schlüssel aus der Verwaltung, als `Api-Key <Schlüssel>`. Nötig nur zum Schreiben.",
+}
+
+FORMAT_PARAMETER = {
+    "name": "format",
+    "in": "query",
+    "required": False,
+    "description": "Ausgabeformat: json (Standard), csv oder xlsx. Exporte enthalten die ganze gefilterte Liste.",
+    "schema": {"type": "string", "enum": ["json", "csv", "xlsx"]},
+}
+
+
+class NestedKeyFieldExtension(OpenApiSerializerFieldExtension):
+    target_class = "ozgportal.api.fields.NestedKeyField"
+    match_subclasses = True
+
+    def map_serializer_field(self, auto_schema, direction):
+        if direction == "response":
+            return auto_schema.resolve_serializer(self.target.summary, direction).ref
+        model_field = self.target.queryset.model._meta.get_field(self.target.slug_field)
+        if isinstance(model_field, models.IntegerField):
+            return build_basic_type(OpenApiTypes.INT)
+        return build_basic_type(OpenApiTypes.STR)
+
+
+#: Integer bounds that come from the database backend, not from the domain (SQLite and PostgreSQL differ).
+DB_GRENZEN = {32767, 2147483647, 9223372036854775807, -32768, -2147483648, -9223372036854775808}
+
+
+def _ohne_db_grenzen(knoten):
+    """Drop backend-specific integer bounds, so the schema is the same on SQLite and PostgreSQL."""
+    if isinstance(knoten, dict):
+        for grenze in ("maximum", "minimum"):
+            if isinstance(knoten.get(grenze), int) and knoten[grenze] in DB_GRENZEN:
+                del knoten[grenze]
+        if knoten.get("type") == "integer" and knoten.get("format") == "int64":
+            del knoten["format"]
+        for wert in knoten.values():
+            _ohne_db_grenzen(wert)
+    elif isinstance(knoten, list):
+        for wert in knoten:
+            _ohne_db_grenzen(wert)
+
+
+def postprocess(result, generator, request, public):
+    """Add problem-details errors, 304 with validators, and the export formats to every operation."""
+    _ohne_db_grenzen(result)
+    result.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
+    problem_ref = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    result["components"].setdefault("securitySchemes", {})["ApiKey"] = API_KEY_SCHEME
+    for operationen in result.get("paths", {}).values():
+        for methode, operation in operationen.items():
+            if methode == "get":
+                operation["security"] = [{}]  # public read
+            else:
+                operation["security"] = [{"ApiKey": []}, {"cookieAuth": []}]
+            antworten = operation.setdefault("responses", {})
+            codes = ["400", "404", "406", "429"]
+            if methode != "get":
+                codes += ["401", "403", "415"]
+            for code in codes:
+                antworten.setdefault(code, {"description": FEHLER[code], "content": problem_ref})
+            if methode != "get":
+                continue
+            parameter = operation.setdefault("parameters", [])
+            parameter[:] = [p for p in parameter if not (p.get("in") == "query" and p.get("name") == "format")]
+            parameter.append(FORMAT_PARAMETER)
+            ok = antworten.get("200")
+            if ok:
+                ok.setdefault("headers", {}).update(VALIDATOR_HEADERS)
+                ok.setdefault("content", {}).update(EXPORT_MEDIA)
+            antworten["304"] = {
+                "description": "Nicht geändert (If-None-Match oder If-Modified-Since passt).",
+                "headers": VALIDATOR_HEADERS,
+            }
+    return result

@@ -1,0 +1,153 @@
+"""Base classes of every API view: conditional GET (ETag, Last-Modified, 304) and problem-details errors."""
+
+from django.http import HttpResponseNotModified, JsonResponse
+from django.utils.http import http_date, parse_etags, parse_http_date_safe
+from django.utils.translation import gettext_lazy as _
+
+import rules
+from rest_framework import viewsets
+from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.response import Response
+
+from . import antwort_cache
+from .caching import aktueller_datenstand
+from .exceptions import CacheTreffer, NotModified
+from .permissions import api_key_gueltig
+from .renderers import ProblemJSONRenderer
+
+CACHE_CONTROL = "no-cache"  # store, but revalidate every time: the ETag makes that a cheap 304
+
+
+def _etag_passt(if_none_match: str, etag: str) -> bool:
+    if if_none_match.strip() == "*":
+        return True
+    # Weak comparison (RFC 9110 13.1.2): W/"x" and "x" are the same validator.
+    ohne_w = etag.removeprefix("W/")
+    return any(kandidat.removeprefix("W/") == ohne_w for kandidat in parse_etags(if_none_match))
+
+
+class ConditionalGetMixin:
+    """Answers GET/HEAD with ETag and Last-Modified from the global Datenstand, and 304 when they match.
+
+    Runs after authentication, permissions, throttling and content negotiation, before any query for data.
+    """
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        self._validatoren = None
+        if request.method not in ("GET", "HEAD"):
+            return
+        datenstand = aktueller_datenstand()
+        etag = datenstand.etag(request.get_full_path(), request.accepted_renderer.format)
+        last_modified = datenstand.last_modified
+        self._validatoren = (etag, last_modified)
+        if_none_match = request.META.get("HTTP_IF_NONE_MATCH")
+        if if_none_match is not None:
+            # RFC 9110 13.2.2: with If-None-Match, If-Modified-Since is ignored.
+            if _etag_passt(if_none_match, etag):
+                raise NotModified()
+        else:
+            seit = parse_http_date_safe(request.META.get("HTTP_IF_MODIFIED_SINCE", ""))
+            # Compare the Datenstand's own time: the header may have been capped at "now".
+            if seit is not None and datenstand.zeitstempel <= seit:
+                raise NotModified()
+        gespeichert = antwort_cache.lesen(etag)
+        if gespeichert is not None:
+            raise CacheTreffer(gespeichert)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        fehler = response.status_code >= 400
+        if fehler:
+            # Errors are problem details in JSON, whatever format the list was asked in.
+            request.accepted_renderer = ProblemJSONRenderer()
+            request.accepted_media_type = ProblemJSONRenderer.media_type
+        if response.status_code == 304:
+            # A plain Django response: nothing to negotiate or render.
+            response = HttpResponseNotModified()
+        else:
+            response = super().finalize_response(request, response, *args, **kwargs)
+        validatoren = getattr(self, "_validatoren", None)
+        if validatoren and response.status_code in (200, 304):
+            etag, last_modified = validatoren
+            if isinstance(response, Response) and response.status_code == 200 and antwort_cache.darf_speichern():
+                response.add_post_render_callback(lambda gerendert: antwort_cache.speichern(etag, gerendert))
+            response["ETag"] = etag
+            response["Last-Modified"] = http_date(last_modified)
+            response["Cache-Control"] = CACHE_CONTROL
+        vary = response.get("Vary")
+        response["Vary"] = f"{vary}, Accept" if vary else "Accept"
+        return response
+
+
+def pruefe_neuen_stand(request, serializer, aktion: str):
+    """Ask the rules again with the object as it will be saved, as ``ozgportal.rules`` asks of every editor.
+
+    Without this a Land-Redaktion could create a row for another Land, or move one there.
+    """
+    if api_key_gueltig(request):
+        return
+    objekt = getattr(serializer, "geprueftes_objekt", None)
+    model = serializer.Meta.model
+    perm = f"{model._meta.app_label}.{aktion}_{model._meta.model_name}"
+    if objekt is not None and rules.perm_exists(perm) and not request.user.has_perm(perm, objekt):
+        raise PermissionDenied(_("Keine Berechtigung für dieses Objekt."))
+
+
+class ReadWriteViewSet(ConditionalGetMixin, viewsets.ModelViewSet):
+    """Public read, write for API keys and authorised staff; ``lookup_field`` is the resource's public key."""
+
+    http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
+
+    def _neu_laden(self, serializer):
+        # Re-read through get_queryset() so annotations and prefetches of the answer are the list's.
+        serializer.instance = self.get_queryset().get(pk=serializer.instance.pk)
+
+    def perform_create(self, serializer):
+        pruefe_neuen_stand(self.request, serializer, "add")
+        serializer.save()
+        self._neu_laden(serializer)
+
+    def perform_update(self, serializer):
+        pruefe_neuen_stand(self.request, serializer, "change")
+        serializer.save()
+        self._neu_laden(serializer)
+
+
+class SchluesselLookupMixin:
+    """Detail lookup by a composite public key ``a.b.c`` (see ``schluessel_filter``)."""
+
+    lookup_field = "schluessel"
+    lookup_value_regex = r"[^/]+"
+
+    def schluessel_filter(self, teile: list[str]) -> dict | None:  # pragma: no cover - every view defines it
+        raise NotImplementedError
+
+    def get_object(self):
+        teile = self.kwargs[self.lookup_field].split(".")
+        try:
+            kriterien = self.schluessel_filter(teile)
+        except (ValueError, IndexError):
+            kriterien = None
+        if kriterien is None:
+            raise NotFound()
+        obj = self.get_queryset().filter(**kriterien).first()
+        if obj is None:
+            raise NotFound()
+        self.check_object_permissions(self.request, obj)
+        return obj
+
+
+def ping(request):
+    """A trivial Django view on the same stack: the benchmark's baseline, and a liveness probe."""
+    return JsonResponse({"status": "ok"})
+
+
+def nicht_gefunden(request):
+    """Unknown API paths answer problem details, not the portal's HTML 404 page."""
+    from .exceptions import problem
+
+    return JsonResponse(
+        problem(404, "Diese Adresse gibt es in der API nicht.", instance=request.get_full_path()),
+        status=404,
+        content_type="application/problem+json",
+    )

@@ -1,0 +1,45 @@
+"""Query counts pinned per endpoint, and independent of the page size: no N+1, ever."""
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+# (url, queries): page size appended as 5 and 200; both must cost the same.
+ENDPOINTS = [
+    ("/api/v1/themenfelder/?", 4),  # count, page, tandem, phases
+    ("/api/v1/lagen/?", 2),  # count, page (with counts as subqueries)
+    ("/api/v1/leistungen/?themenfeld=familie-kind&", 3),  # count, page (LeiKa keys aggregated), labore
+    ("/api/v1/leika/?", 1),  # cursor: page only
+    ("/api/v1/labore/?", 4),  # count, page, leistungen, teilnahmen
+    ("/api/v1/kommunen/?ebene=gemeinde&land=SH&", 1),
+    ("/api/v1/kommunen/01061/leistungen/?", 3),  # kommune, count, page
+    ("/api/v1/organisationen/?", 2),
+    ("/api/v1/zustaendigkeiten/?", 1),  # empty: count only
+    ("/api/v1/tandemrollen/?", 2),
+    ("/api/v1/phasenstatus/?", 2),
+    ("/api/v1/teilnahmen/?", 2),
+    ("/api/v1/umsetzungsstand/?", 1),
+    ("/api/v1/kommunale-umsetzung/?", 1),
+]
+
+
+@pytest.mark.parametrize(("url", "anzahl"), ENDPOINTS, ids=[u for u, _ in ENDPOINTS])
+@pytest.mark.parametrize("page_size", [5, 200])
+def test_query_count(api, url, anzahl, page_size, django_assert_num_queries):
+    with django_assert_num_queries(anzahl):
+        antwort = api.get(f"{url}page_size={page_size}")
+    assert antwort.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("url", "anzahl"),
+    [
+        ("/api/v1/leistungen/10000/", 2),
+        ("/api/v1/kommunen/09162000/", 1),
+        ("/api/v1/themenfelder/bildung/", 3),
+        ("/api/v1/labore/wohngeld/", 3),
+    ],
+)
+def test_detail_query_count(api, url, anzahl, django_assert_num_queries):
+    with django_assert_num_queries(anzahl):
+        assert api.get(url).status_code == 200
