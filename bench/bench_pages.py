@@ -1,0 +1,136 @@
+"""Server time of the Kommune page on PostgreSQL with all real data: the largest Kreis and a Gemeinde in an Amt.
+
+Serves the portal with the standard library's WSGI server on 127.0.0.1 (one request at a time: this measures the
+time per request, not throughput), requests each page N times after a warm-up and prints p50/p95/max of the
+time until the last byte arrived. Target: p95 ≤
+100 ms. Uses DATABASE_URL or postgres://postgres@127.0.0.1:5432/ozgportal_bench, which it creates, migrates and
+loads when needed. Talks only to 127.0.0.1; bounded by N requests per page.
+"""
+
+import os
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+from wsgiref.simple_server import WSGIRequestHandler, make_server
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/ozgportal_bench"
+os.environ.setdefault("DATABASE_URL", DEFAULT_URL)
+os.environ["DJANGO_SETTINGS_MODULE"] = "ozgportal.settings.test"
+os.environ.setdefault("LOG_LEVEL", "WARNING")
+N = int(os.environ.get("BENCH_N", "200"))
+ZIEL_P95_MS = 100
+
+
+def datenbank_anlegen():
+    url = os.environ["DATABASE_URL"]
+    if not url.startswith("postgres"):
+        return
+    name = url.rsplit("/", 1)[1]
+    basis = url.rsplit("/", 1)[0] + "/postgres"
+    vorhanden = subprocess.run(
+        ["psql", basis, "-tAc", f"SELECT 1 FROM pg_database WHERE datname = '{name}'"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    if not vorhanden:
+        subprocess.run(["psql", basis, "-c", f'CREATE DATABASE "{name}"'], check=True, capture_output=True)
+
+
+class StillerHandler(WSGIRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def messen(basis, pfad, n):
+    for _ in range(5):
+        urllib.request.urlopen(basis + pfad).read()
+    zeiten = []
+    for _ in range(n):
+        start = time.perf_counter()
+        with urllib.request.urlopen(basis + pfad) as antwort:
+            antwort.read()
+            assert antwort.status == 200
+        zeiten.append((time.perf_counter() - start) * 1000)
+    zeiten.sort()
+    return {
+        "p50": statistics.median(zeiten),
+        "p95": zeiten[int(len(zeiten) * 0.95) - 1],
+        "max": zeiten[-1],
+    }
+
+
+def main() -> int:
+    datenbank_anlegen()
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.core.wsgi import get_wsgi_application
+    from django.db.models import Count, Sum
+
+    from catalog.choices import Ebene
+    from catalog.models import Gebietskoerperschaft, Leistung
+
+    settings.ALLOWED_HOSTS = ["127.0.0.1"]
+    settings.DEBUG = False
+    call_command("migrate", verbosity=0)
+    if not Leistung.objects.exists():
+        print("Lade alle echten Daten …", flush=True)
+        call_command("load_all", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
+
+    # Largest Kreis by population (summed over its Gemeinden: Kreise carry no figure of their own).
+    einwohner = (
+        Gebietskoerperschaft.objects.filter(ebene=Ebene.GEMEINDE)
+        .values("kreis")
+        .annotate(ew=Sum("einwohner"), gemeinden=Count("pk"))
+        .order_by("-ew")
+        .first()
+    )
+    kreis = Gebietskoerperschaft.objects.get(pk=einwohner["kreis"])
+    meiste = (
+        Gebietskoerperschaft.objects.filter(ebene=Ebene.GEMEINDE)
+        .values("kreis")
+        .annotate(gemeinden=Count("pk"))
+        .order_by("-gemeinden")
+        .first()
+    )
+    kreis_meiste = Gebietskoerperschaft.objects.get(pk=meiste["kreis"])
+    gemeinde = Gebietskoerperschaft.objects.get(ags="01061034")  # Heiligenstedten, Amt Itzehoe-Land
+
+    server = make_server("127.0.0.1", 0, get_wsgi_application(), handler_class=StillerHandler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    basis = f"http://127.0.0.1:{server.server_port}"
+    db = settings.DATABASES["default"]
+    print(f"Datenbank: {db['ENGINE']} {db['NAME']}, {N} Anfragen je Seite")
+
+    seiten = [
+        (f"Größter Kreis: {kreis.name} ({einwohner['ew']:,} Einw., {einwohner['gemeinden']} Gemeinden)", kreis),
+        (f"Kreis mit den meisten Gemeinden: {kreis_meiste.name} ({meiste['gemeinden']})", kreis_meiste),
+        (f"Gemeinde im Amt: {gemeinde.name} (Amt {gemeinde.parent.name})", gemeinde),
+    ]
+    schlecht = 0
+    for titel, gebiet in seiten:
+        for pfad in (gebiet.get_absolute_url(), gebiet.get_absolute_url() + "?themenfeld=familie-kind"):
+            w = messen(basis, pfad, N)
+            ok = w["p95"] <= ZIEL_P95_MS
+            schlecht += not ok
+            print(
+                f"{titel:75.75} {pfad:45} p50 {w['p50']:6.1f} ms  p95 {w['p95']:6.1f} ms  max {w['max']:6.1f} ms"
+                f"  {'OK' if ok else 'ÜBER ZIEL'}",
+                flush=True,
+            )
+    server.shutdown()
+    print(f"Ziel p95 ≤ {ZIEL_P95_MS} ms: {'erreicht' if not schlecht else f'{schlecht} Messungen darüber'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

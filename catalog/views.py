@@ -1,0 +1,429 @@
+"""Public pages of the catalogue: Kommune search, Kommune (and Land) pages with filters and downloads, Leistungen.
+
+Every page runs a fixed number of queries, whatever the number of rows shown: lists are single annotated queries
+and counts are aggregated in the database.
+"""
+
+import re
+from dataclasses import dataclass
+from html import escape as html_escape
+from itertools import groupby
+from operator import itemgetter
+
+from django.db.models import Aggregate, CharField, Count, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
+from django.utils.text import slugify
+
+from labore.models import Labor
+from themenfelder.models import TandemRolle, Teilnahme
+
+from . import suche
+from .choices import Ebene, EffektiveEbene, Textkennzeichen, UmsetzungsStatus
+from .exports import csv_response, xlsx_response
+from .filtersets import KommuneLeistungFilter, status_text
+from .models import Gebietskoerperschaft, LeikaLeistung, Leistung, Umsetzungsstand, Zustaendigkeit
+from .zustaendigkeit import ermittle
+
+#: Gemeindeverbände that run the administration of their member Gemeinden (not the "verbandsfreie" pseudo-level).
+VERWALTENDE_VERBAENDE = {
+    Textkennzeichen.AMT,
+    Textkennzeichen.SAMTGEMEINDE,
+    Textkennzeichen.VERBANDSGEMEINDE,
+    Textkennzeichen.VERWALTUNGSGEMEINSCHAFT,
+    Textkennzeichen.KIRCHSPIELSLANDGEMEINDE,
+    Textkennzeichen.VERWALTUNGSVERBAND,
+    Textkennzeichen.ERFUELLENDE_GEMEINDE,
+}
+
+#: Order of the executing levels in counts, charts and filters: from near to far, then the open cases.
+EBENEN_REIHENFOLGE = [
+    EffektiveEbene.GEMEINDE,
+    EffektiveEbene.KOMMUNE,
+    EffektiveEbene.KREIS,
+    EffektiveEbene.LAND,
+    EffektiveEbene.BUND,
+    EffektiveEbene.OFFEN,
+    EffektiveEbene.GEMISCHT,
+    EffektiveEbene.KEINE,
+]
+
+EXPORT_SPALTEN = [
+    "OZG-ID",
+    "Leistung",
+    "Themenfeld",
+    "Lage",
+    "LeiKa-Leistungen",
+    "Typisierung",
+    "Ebene",
+    "Wer vollzieht hier",
+    "Zuständigkeit",
+    "Umsetzungsstand",
+]
+
+
+class _TypenListe(Aggregate):
+    """The distinct Typisierungen of a Leistung's LeiKa-Leistungen in one string (split again in Python)."""
+
+    function = "STRING_AGG"
+    output_field = CharField()
+    allow_distinct = True
+    template = "%(function)s(%(distinct)s%(expressions)s, '|')"
+
+    def as_sqlite(self, compiler, connection, **extra):
+        # SQLite's GROUP_CONCAT(DISTINCT …) allows no separator; "," splits as well as "|".
+        return self.as_sql(
+            compiler, connection, function="GROUP_CONCAT", template="%(function)s(%(distinct)s%(expressions)s)"
+        )
+
+
+def _typ_sortierung(code: str):
+    ziffern = re.match(r"\d+", code)
+    return (int(ziffern.group()) if ziffern else 99, code)
+
+
+def typ_codes(typen: str | None) -> str:
+    """'2/3|1, 2/3' → '1, 2/3': each code once, in FIM order."""
+    if not typen:
+        return ""
+    codes = {c.strip() for c in re.split(r"[|,;]", typen) if c.strip()}
+    return ", ".join(sorted(codes, key=_typ_sortierung))
+
+
+@dataclass(frozen=True)
+class Vollzieher:
+    """Who executes a Leistung for the page's Gebietskörperschaft: a text, and the page to link if there is one."""
+
+    text: str
+    gebiet: Gebietskoerperschaft | None = None
+    hinweis: str = ""
+
+
+def gebiet_or_404(schluessel: str, **select) -> Gebietskoerperschaft:
+    if not schluessel.isdigit() or len(schluessel) not in (2, 3, 4, 5, 8, 9, 12):
+        raise Http404(
+            f"„{schluessel}“ ist kein Gemeindeschlüssel (AGS, 8 Ziffern) und kein Regionalschlüssel "
+            "(ARS, 2 bis 12 Ziffern)."
+        )
+    try:
+        return (
+            Gebietskoerperschaft.objects.by_schluessel(schluessel)
+            .select_related("parent", "kreis", "land", "parent__parent")
+            .get()
+        )
+    except Gebietskoerperschaft.DoesNotExist:
+        raise Http404(
+            f"Im Gemeindeverzeichnis gibt es keine Gebietskörperschaft mit dem Schlüssel „{schluessel}“."
+        ) from None
+
+
+def verwaltung_von(gebiet: Gebietskoerperschaft) -> Gebietskoerperschaft:
+    """The body that runs the administration of a Gemeinde: its Amt, Samt-/Verbandsgemeinde …, or itself."""
+    eltern = gebiet.parent
+    if (
+        gebiet.ebene == Ebene.GEMEINDE
+        and eltern is not None
+        and eltern.ebene == Ebene.GEMEINDEVERBAND
+        and eltern.textkennzeichen in VERWALTENDE_VERBAENDE
+    ):
+        return eltern
+    return gebiet
+
+
+def vollzieher_je_ebene(gebiet: Gebietskoerperschaft) -> dict[str, Vollzieher]:
+    """EffektiveEbene value → who that is for ``gebiet``: the same eight answers for every row of its page."""
+    ebene = gebiet.ebene
+    land = gebiet if ebene == Ebene.LAND else gebiet.land
+    kreis = gebiet if ebene == Ebene.KREIS else gebiet.kreis
+    if ebene == Ebene.GEMEINDE:
+        verwaltung = verwaltung_von(gebiet)
+        if verwaltung == gebiet:
+            vor_ort = Vollzieher(f"diese Gemeinde ({gebiet.name})", gebiet)
+        else:
+            vor_ort = Vollzieher(verwaltung.name, verwaltung, hinweis=f"verwaltet die Gemeinde {gebiet.name}")
+    elif ebene == Ebene.GEMEINDEVERBAND:
+        vor_ort = Vollzieher(f"dieser Gemeindeverband ({gebiet.name})", gebiet, hinweis="oder seine Gemeinden")
+    elif ebene == Ebene.KREIS:
+        vor_ort = Vollzieher("die Gemeinden bzw. Ämter im Kreis")
+    else:
+        vor_ort = Vollzieher("die Gemeinden bzw. Ämter")
+    if kreis is not None and ebene in (Ebene.GEMEINDE, Ebene.GEMEINDEVERBAND):
+        im_kreis = Vollzieher(kreis.name, kreis, hinweis="Kreis")
+    elif ebene == Ebene.KREIS:
+        im_kreis = Vollzieher(f"dieser Kreis ({gebiet.name})", gebiet)
+    else:
+        im_kreis = Vollzieher("die Kreise und kreisfreien Städte")
+    im_land = Vollzieher(land.name, land, hinweis="Land") if land != gebiet else Vollzieher(f"das Land {land.name}")
+    return {
+        EffektiveEbene.GEMEINDE: vor_ort,
+        EffektiveEbene.KOMMUNE: Vollzieher(vor_ort.text, vor_ort.gebiet, hinweis="Kommune laut Typisierung (Typ 5)"),
+        EffektiveEbene.KREIS: im_kreis,
+        EffektiveEbene.LAND: im_land,
+        EffektiveEbene.BUND: Vollzieher("der Bund"),
+        EffektiveEbene.OFFEN: Vollzieher("noch nicht erfasst", hinweis="Land oder Kommune (Typ 2/3/4)"),
+        EffektiveEbene.GEMISCHT: Vollzieher("noch nicht erfasst", hinweis="je nach LeiKa-Leistung verschieden"),
+        EffektiveEbene.KEINE: Vollzieher("keine Vollzugsleistung", hinweis="nicht typisiert oder Informationseintrag"),
+    }
+
+
+def kommune_leistungen(gebiet):
+    """The page's list: every OZG-Leistung with who executes it here, in one query, ordered for grouping."""
+    leika = LeikaLeistung.objects.filter(leistung=OuterRef("pk")).order_by().values("leistung")
+    return (
+        Leistung.objects.fuer_kommune(gebiet)
+        .annotate(
+            leika_anzahl=Coalesce(
+                Subquery(leika.annotate(n=Count("pk")).values("n"), output_field=IntegerField()), Value(0)
+            ),
+            typen=Subquery(
+                leika.exclude(typisierung="").annotate(t=_TypenListe("typisierung", distinct=True)).values("t")
+            ),
+        )
+        .order_by("lage__themenfeld__name", "lage__name", "ozg_id")
+    )
+
+
+#: The columns the list needs: plain values, no model instances, because the largest pages show all 557 rows.
+ZEILEN_FELDER = (
+    "ozg_id",
+    "name",
+    "lage__name",
+    "lage__themenfeld__name",
+    "ebene",
+    "zustaendigkeit_erfasst",
+    "leika_anzahl",
+    "typen",
+    "land_status",
+    "kommune_status",
+)
+
+_ZEILE = (
+    '<tr class="kern-table__row"><td class="kern-table__cell">{}</td>'
+    '<th class="kern-table__header" scope="row"><a class="kern-link" href="/leistungen/{}/">{}</a></th>'
+    '<td class="kern-table__cell zahl">{}</td><td class="kern-table__cell">{}</td>'
+    '<td class="kern-table__cell">{}</td><td class="kern-table__cell">{}</td></tr>'
+)
+
+
+def _zeilen_vorbereiten(leistungen, vollzieher):
+    zeilen = list(leistungen.values(*ZEILEN_FELDER))
+    ohne_stand = status_text(None, None)
+    for z in zeilen:
+        z["vollzieher"] = vollzieher[z["ebene"]]
+        z["abgeleitet"] = z["zustaendigkeit_erfasst"] is None
+        z["typ_codes"] = typ_codes(z["typen"])
+        erfasst = z["land_status"] or z["kommune_status"]
+        z["status_text"] = status_text(z["land_status"], z["kommune_status"]) if erfasst else ohne_stand
+    return zeilen
+
+
+def _wer_zelle(gebiet, v: Vollzieher, abgeleitet: bool):
+    if v.gebiet is not None and v.gebiet.pk != gebiet.pk:
+        wer = format_html('<a class="kern-link" href="{}">{}</a>', v.gebiet.get_absolute_url(), v.text)
+    else:
+        wer = escape(v.text)
+    herkunft = "abgeleitet" if abgeleitet else "erfasst"
+    hinweis = f"{v.hinweis}; {herkunft}" if v.hinweis else herkunft
+    return format_html('{}<span class="hinweis">{}</span>', wer, hinweis)
+
+
+def gruppen_html(gebiet, zeilen, vollzieher):
+    """The list grouped by Themenfeld and Lage, each Lage's table rows as ready HTML.
+
+    Rendering 557 rows through the template engine took most of the page's time; ``format_html`` escapes the
+    same way at a fraction of the cost. The tables around the rows stay in the template.
+    """
+    zellen = {
+        (ebene, abgeleitet): _wer_zelle(gebiet, v, abgeleitet)
+        for ebene, v in vollzieher.items()
+        for abgeleitet in (True, False)
+    }
+    themenfelder = []
+    for tf_name, tf_zeilen in groupby(zeilen, key=itemgetter("lage__themenfeld__name")):
+        lagen = []
+        for lage_name, lage_zeilen in groupby(tf_zeilen, key=itemgetter("lage__name")):
+            lage_zeilen = list(lage_zeilen)
+            # Same escaping as format_html (names and texts through html.escape; the cells are already safe HTML).
+            html = "".join(
+                _ZEILE.format(
+                    int(z["ozg_id"]),
+                    int(z["ozg_id"]),
+                    html_escape(z["name"]),
+                    int(z["leika_anzahl"]),
+                    html_escape(z["typ_codes"] or "–"),
+                    zellen[(z["ebene"], z["abgeleitet"])],
+                    html_escape(z["status_text"]),
+                )
+                for z in lage_zeilen
+            )
+            lagen.append({"name": lage_name, "anzahl": len(lage_zeilen), "zeilen": mark_safe(html)})
+        themenfelder.append({"name": tf_name, "lagen": lagen})
+    return themenfelder
+
+
+def _ebenen_zaehlung(gebiet, vollzieher):
+    """Counts per executing level over the whole list, aggregated in the database."""
+    anzahl = dict(
+        Leistung.objects.fuer_kommune(gebiet)
+        .order_by()
+        .values("ebene")
+        .annotate(n=Count("pk"))
+        .values_list("ebene", "n")
+    )
+    return [
+        {"ebene": e, "label": e.label, "vollzieher": vollzieher[e], "anzahl": anzahl.get(e.value, 0)}
+        for e in EBENEN_REIHENFOLGE
+        if anzahl.get(e.value)
+    ]
+
+
+def kommunen_suche(request):
+    text = suche.normalisiere(request.GET.get("q", ""))[:100]
+    treffer = list(suche.kommunen(text)) if text else []
+    return render(request, "catalog/kommunen_suche.html", {"q": text, "treffer": treffer})
+
+
+def kommune(request, schluessel):
+    gebiet = gebiet_or_404(schluessel)
+    vollzieher = vollzieher_je_ebene(gebiet)
+    filter_ = KommuneLeistungFilter(request.GET or None, queryset=kommune_leistungen(gebiet))
+    fehler = filter_.fehlermeldungen() if filter_.is_bound and not filter_.is_valid() else []
+    zeilen = [] if fehler else _zeilen_vorbereiten(filter_.qs, vollzieher)
+    kontext = {
+        "gebiet": gebiet,
+        "verwaltung": verwaltung_von(gebiet),
+        "filter": filter_,
+        "fehler": fehler,
+        "aktive_filter": [] if fehler else filter_.aktive_filter(),
+        "zeilen": zeilen,
+        "gruppen": gruppen_html(gebiet, zeilen, vollzieher),
+        "zaehlung": _ebenen_zaehlung(gebiet, vollzieher),
+        "teilnahmen": _teilnahmen(gebiet),
+        "querystring": request.GET.urlencode(),
+    }
+    kontext["leistungen_gesamt"] = sum(z["anzahl"] for z in kontext["zaehlung"])
+    kontext["ebenen_diagramm"] = [
+        {"label": z["label"], "segmente": [{"wert": z["anzahl"], "klasse": "balken", "name": "OZG-Leistungen"}]}
+        for z in kontext["zaehlung"]
+    ]
+    kontext.update(_umfeld(gebiet))
+    return render(request, "catalog/kommune.html", kontext, status=400 if fehler else 200)
+
+
+def _teilnahmen(gebiet):
+    """Participation in Themenfeldern and Labore of this Gebietskörperschaft and of those above it."""
+    qs = Teilnahme.objects.select_related("themenfeld", "labor", "gebiet").order_by("themenfeld__name", "position")
+    if gebiet.ebene == Ebene.LAND:
+        return list(qs.filter(Q(gebiet=gebiet) | Q(gebiet__land=gebiet)))
+    ids = [g.pk for g in (gebiet, verwaltung_von(gebiet), gebiet.kreis, gebiet.land) if g is not None]
+    return list(qs.filter(gebiet_id__in=ids))
+
+
+def _umfeld(gebiet):
+    """What lies below the Gebietskörperschaft (Gemeinden, Kreise) and, for a Land, its role in the programme."""
+    if gebiet.ebene == Ebene.LAND:
+        stand = Gebietskoerperschaft.objects.filter(pk=gebiet.pk).aggregate(
+            zustaendigkeiten=Count("zustaendigkeiten", distinct=True),
+            umsetzungsstaende=Count("umsetzungsstaende", distinct=True),
+            efa_angebote=Count("efa_angebote", distinct=True),
+        )
+        return {
+            "unterebene_titel": "Kreise und kreisfreie Städte",
+            "unterebene": list(Gebietskoerperschaft.objects.filter(land=gebiet, ebene=Ebene.KREIS).order_by("name")),
+            "tandem_rollen": list(
+                TandemRolle.objects.filter(land=gebiet).select_related("themenfeld").order_by("themenfeld__name")
+            ),
+            "land_stand": stand,
+        }
+    if gebiet.ebene == Ebene.KREIS:
+        return {
+            "unterebene_titel": "Gemeinden im Kreis",
+            "unterebene": list(
+                Gebietskoerperschaft.objects.filter(kreis=gebiet, ebene=Ebene.GEMEINDE)
+                .select_related("parent")
+                .order_by("parent__name", "parent_id", "name")
+            ),
+            "gruppiert": True,
+        }
+    if gebiet.ebene == Ebene.GEMEINDEVERBAND:
+        return {
+            "unterebene_titel": "Gemeinden",
+            "unterebene": list(gebiet.children.filter(ebene=Ebene.GEMEINDE).order_by("name")),
+        }
+    if gebiet.ebene in (Ebene.REGIERUNGSBEZIRK, Ebene.REGION):
+        return {
+            "unterebene_titel": "Kreise",
+            "unterebene": list(Gebietskoerperschaft.objects.filter(ebene=Ebene.KREIS, ars__startswith=gebiet.ars)),
+        }
+    return {}
+
+
+def _export_zeilen(gebiet, filter_):
+    vollzieher = vollzieher_je_ebene(gebiet)
+    for z in _zeilen_vorbereiten(filter_.qs, vollzieher):
+        yield [
+            z["ozg_id"],
+            z["name"],
+            z["lage__themenfeld__name"],
+            z["lage__name"],
+            z["leika_anzahl"],
+            z["typ_codes"],
+            EffektiveEbene(z["ebene"]).label,
+            z["vollzieher"].text,
+            "abgeleitet aus der Typisierung" if z["abgeleitet"] else "erfasst",
+            z["status_text"],
+        ]
+
+
+def kommune_export(request, schluessel, format):
+    gebiet = gebiet_or_404(schluessel)
+    filter_ = KommuneLeistungFilter(request.GET or None, queryset=kommune_leistungen(gebiet))
+    if filter_.is_bound and not filter_.is_valid():
+        return HttpResponse(
+            "Der Download wurde nicht erstellt: " + " ".join(filter_.fehlermeldungen()),
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
+    dateiname = f"ozg-leistungen-{gebiet.schluessel}-{slugify(gebiet.name)}.{format}"
+    zeilen = _export_zeilen(gebiet, filter_)
+    if format == "csv":
+        return csv_response(dateiname, EXPORT_SPALTEN, zeilen)
+    return xlsx_response(dateiname, EXPORT_SPALTEN, zeilen, blattname="OZG-Leistungen")
+
+
+def leistung(request, ozg_id):
+    try:
+        leistung = Leistung.objects.select_related("lage__themenfeld").get(ozg_id=ozg_id)
+    except Leistung.DoesNotExist:
+        raise Http404(f"Es gibt keine OZG-Leistung mit der OZG-ID {ozg_id}.") from None
+    erfasst = Zustaendigkeit.objects.filter(land=OuterRef("pk"), leistung=leistung, leika_leistung__isnull=True)
+    stand = Umsetzungsstand.objects.filter(land=OuterRef("pk"), leistung=leistung)
+    laender = list(
+        Gebietskoerperschaft.objects.laender()
+        .annotate(
+            erfasst=Subquery(erfasst.values("ebene")[:1]),
+            rechtsgrundlage_land=Subquery(erfasst.values("rechtsgrundlage")[:1]),
+            status=Subquery(stand.values("status")[:1]),
+            reifegrad=Subquery(stand.values("reifegrad")[:1]),
+            efa_anbieter_name=Subquery(stand.values("efa_anbieter__name")[:1]),
+            stand_datum=Subquery(stand.values("stand")[:1]),
+        )
+        .order_by("ars")
+    )
+    for land in laender:
+        land.zustaendigkeit = ermittle(leistung.vollzug, land.erfasst)
+        land.status_text = UmsetzungsStatus(land.status).label if land.status else ""
+    return render(
+        request,
+        "catalog/leistung.html",
+        {
+            "leistung": leistung,
+            "leika": list(leistung.leika_leistungen.order_by("zeile")),
+            "laender": laender,
+            "labore": list(Labor.objects.filter(leistungen=leistung).select_related("themenfeld")),
+            "hat_stand": any(land.status for land in laender),
+        },
+    )

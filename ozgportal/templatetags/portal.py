@@ -1,0 +1,115 @@
+"""Template helpers of the public pages: accessible SVG bar charts, linked legal references, German numbers."""
+
+import re
+from itertools import count
+
+from django import template
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+_diagramm_nummer = count(1)
+
+
+def _svg(zahl) -> str:
+    """A number for an SVG attribute: always with a decimal point, never localised ("22,0" breaks the drawing)."""
+    return f"{zahl:.1f}".removesuffix(".0")
+
+
+#: Geometry of the bar chart in SVG user units; the SVG scales to the column width.
+LABEL_BREITE = 430
+BALKEN_BREITE = 380
+ZEILEN_HOEHE = 30
+BALKEN_HOEHE = 18
+RAND = 8
+
+
+@register.inclusion_tag("includes/balkendiagramm.html")
+def balkendiagramm(balken, titel, beschreibung, maximum=None, einheit=""):
+    """A horizontal (stacked) bar chart as inline SVG: role="img" with title and description.
+
+    ``balken``: list of {"label", "segmente": [{"wert", "klasse", "name"}]}. The numbers are always printed next to
+    each bar, and pages show the same numbers in a table, so nothing depends on colour or on seeing the chart.
+    """
+    nummer = next(_diagramm_nummer)
+    summen = [sum(s["wert"] for s in b["segmente"]) for b in balken]
+    maximum = maximum or max(summen, default=0) or 1
+    zeilen = []
+    legende = {}
+    for index, (b, summe) in enumerate(zip(balken, summen, strict=True)):
+        y = RAND + index * ZEILEN_HOEHE
+        x = LABEL_BREITE
+        segmente = []
+        for s in b["segmente"]:
+            breite = round(BALKEN_BREITE * s["wert"] / maximum, 1)
+            if breite:
+                segmente.append({"x": _svg(x), "breite": _svg(breite), "klasse": s["klasse"]})
+            x += breite
+            legende.setdefault(s["klasse"], s["name"])
+        text = " + ".join(str(s["wert"]) for s in b["segmente"]) if len(b["segmente"]) > 1 else str(summe)
+        zeilen.append(
+            {
+                "label": b["label"],
+                "y": _svg(y),
+                "text_y": _svg(y + BALKEN_HOEHE / 2 + 5),
+                "segmente": segmente,
+                "wert_x": _svg(x + 6),
+                "wert_text": f"{text}{einheit}",
+            }
+        )
+    return {
+        "id": f"diagramm-{nummer}",
+        "titel": titel,
+        "beschreibung": beschreibung,
+        "zeilen": zeilen,
+        "legende": list(legende.items()) if len(legende) > 1 else [],
+        "breite": _svg(LABEL_BREITE + BALKEN_BREITE + 60),
+        "hoehe": _svg(RAND * 2 + len(balken) * ZEILEN_HOEHE),
+        "label_x": _svg(LABEL_BREITE - 8),
+        "achse_x": _svg(LABEL_BREITE),
+        "balken_hoehe": _svg(BALKEN_HOEHE),
+    }
+
+
+_VERWEIS = re.compile(r"\[(https?://[^\]\s]+)\]")
+
+
+@register.filter
+def rechtsgrundlage_links(text):
+    """'§ 7 BEEG [http://…]' → '<a href="http://…">§ 7 BEEG</a>'.
+
+    The catalogue writes the URL of each reference in brackets after its text.
+    """
+    if not text:
+        return ""
+    teile = _VERWEIS.split(text)
+    # split() alternates: text, url, text, url, …, text
+    ausgabe = []
+    for i in range(0, len(teile), 2):
+        vorher = teile[i]
+        url = teile[i + 1] if i + 1 < len(teile) else None
+        if url is None:
+            if vorher.strip():
+                ausgabe.append(format_html("{}", vorher))
+            continue
+        trenner = re.match(r"^[\s,;]*", vorher).group()
+        linktext = vorher[len(trenner) :].strip() or url
+        ausgabe.append(format_html('{}<a class="kern-link" href="{}">{}</a>', trenner, url, linktext))
+    return mark_safe("".join(ausgabe))
+
+
+@register.filter
+def zahl(wert):
+    """German thousands separator without depending on locale settings: 11004 → '11.004'."""
+    if wert is None or wert == "":
+        return ""
+    try:
+        return f"{int(wert):,}".replace(",", ".")
+    except (TypeError, ValueError):
+        return wert
+
+
+@register.simple_tag
+def format_liste(eintraege, trenner=", "):
+    return format_html_join(trenner, "{}", ((e,) for e in eintraege))

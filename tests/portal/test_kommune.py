@@ -1,0 +1,138 @@
+"""The Kommune page: who executes what here, filters without JavaScript, downloads of exactly the filtered list."""
+
+import csv
+import io
+import re
+from html import unescape
+
+import pytest
+from openpyxl import load_workbook
+
+from catalog.choices import EffektiveEbene, VollzugsEbene
+from catalog.models import Gebietskoerperschaft, Leistung, Zustaendigkeit
+
+pytestmark = pytest.mark.django_db
+
+ITZEHOE = "01061046"  # Stadt, verwaltet sich selbst
+HEILIGENSTEDTEN = "01061034"  # Gemeinde im Amt Itzehoe-Land
+
+
+def zeilen_der_seite(html):
+    """(OZG-ID, name) of every Leistung row shown, in page order."""
+    return [
+        (int(i), unescape(n))
+        for i, n in re.findall(r'<td class="kern-table__cell">(\d{5})</td>\s*<th[^>]*><a[^>]*>([^<]*)</a>', html)
+    ]
+
+
+def csv_zeilen(antwort):
+    text = antwort.content.decode("utf-8-sig")
+    return list(csv.reader(io.StringIO(text), delimiter=";"))
+
+
+def test_gemeinde_in_an_amt_sees_the_amt_kreis_and_land_as_executing_bodies(client):
+    html = client.get(f"/kommunen/{HEILIGENSTEDTEN}/").content.decode()
+    assert "Itzehoe-Land" in html and "führt die Verwaltungsgeschäfte der Gemeinde" in html
+    assert 'href="/kommunen/010615138/"' in html  # Amt
+    assert 'href="/kommunen/01061/"' in html  # Kreis Steinburg
+    assert 'href="/kommunen/01/"' in html  # Land
+    assert "noch nicht erfasst" in html
+    assert len(zeilen_der_seite(html)) == 557
+
+
+def test_counts_per_level_come_from_the_database_and_add_up(client):
+    html = client.get(f"/kommunen/{ITZEHOE}/").content.decode()
+    erwartet = {}
+    for leistung in Leistung.objects.fuer_kommune(Gebietskoerperschaft.objects.get(ags=ITZEHOE)):
+        erwartet[leistung.ebene] = erwartet.get(leistung.ebene, 0) + 1
+    for ebene, anzahl in erwartet.items():
+        assert f'href="?ebene={ebene}#leistungen" aria-label="{anzahl} Leistungen der Ebene' in html
+    assert sum(erwartet.values()) == 557
+
+
+def test_a_recorded_zustaendigkeit_names_the_kreis_and_is_marked_erfasst(client):
+    land = Gebietskoerperschaft.objects.get(ars="01")
+    Zustaendigkeit.objects.create(land=land, leistung=Leistung.objects.get(ozg_id=10000), ebene=VollzugsEbene.KREIS)
+    html = client.get(f"/kommunen/{HEILIGENSTEDTEN}/?ebene=kreis").content.decode()
+    assert zeilen_der_seite(html) == [(10000, "Elterngeld")]
+    assert 'href="/kommunen/01061/">Steinburg</a><span class="hinweis">Kreis; erfasst</span>' in html
+
+
+@pytest.mark.parametrize(
+    ("parameter", "pruefung"),
+    [
+        ("themenfeld=familie-kind", lambda ls: all(x.lage.themenfeld.slug == "familie-kind" for x in ls)),
+        ("ebene=bund", lambda ls: all(x.ebene == EffektiveEbene.BUND for x in ls)),
+        ("typ=5", lambda ls: all(any("5" in k.typisierung for k in x.leika_leistungen.all()) for x in ls)),
+        ("status=kein_stand", lambda ls: len(ls) == 557),
+    ],
+)
+def test_filters_narrow_the_list_and_the_download_matches_the_page(client, parameter, pruefung):
+    html = client.get(f"/kommunen/{ITZEHOE}/?{parameter}").content.decode()
+    gezeigt = zeilen_der_seite(html)
+    assert gezeigt
+    leistungen = {x.ozg_id: x for x in Leistung.objects.fuer_kommune(Gebietskoerperschaft.objects.get(ags=ITZEHOE))}
+    assert pruefung([leistungen[ozg_id] for ozg_id, _name in gezeigt])
+    assert f"{len(gezeigt)} von 557 OZG-Leistungen" in html
+    assert f'leistungen.csv?{parameter}"' in html
+
+    csv_antwort = client.get(f"/kommunen/{ITZEHOE}/leistungen.csv?{parameter}")
+    assert csv_antwort["Content-Type"].startswith("text/csv")
+    zeilen = csv_zeilen(csv_antwort)
+    assert zeilen[0][:2] == ["OZG-ID", "Leistung"]
+    assert [(int(z[0]), z[1]) for z in zeilen[1:]] == gezeigt
+
+    xlsx = client.get(f"/kommunen/{ITZEHOE}/leistungen.xlsx?{parameter}")
+    blatt = load_workbook(io.BytesIO(xlsx.content), read_only=True).active
+    werte = list(blatt.iter_rows(values_only=True))
+    assert [(z[0], z[1]) for z in werte[1:]] == gezeigt
+
+
+def test_typ_filter_reads_mixed_typisierungen(client):
+    # "1, 2/3" is Typ 1 and Typ 2/3 at once; "10" is not Typ 1.
+    typ1 = {i for i, _ in zeilen_der_seite(client.get(f"/kommunen/{ITZEHOE}/?typ=1").content.decode())}
+    typ23 = {i for i, _ in zeilen_der_seite(client.get(f"/kommunen/{ITZEHOE}/?typ=2_3").content.decode())}
+    gemischt = set(Leistung.objects.filter(leika_leistungen__typisierung="1, 2/3").values_list("ozg_id", flat=True))
+    assert gemischt and gemischt <= typ1 and gemischt <= typ23
+
+
+@pytest.mark.parametrize(
+    "parameter",
+    ["ebene=quatsch", "themenfeld=gibt-es-nicht", "typ=7x", "status=online", "lage=%00%27--"],
+)
+def test_malformed_filters_get_a_clear_message_not_a_500(client, parameter):
+    antwort = client.get(f"/kommunen/{ITZEHOE}/?{parameter}")
+    assert antwort.status_code == 400
+    html = antwort.content.decode()
+    assert "Die Filter konnten nicht angewendet werden" in html
+    assert "ist nicht zulässig" in html
+    download = client.get(f"/kommunen/{ITZEHOE}/leistungen.csv?{parameter}")
+    assert download.status_code == 400
+    assert "Der Download wurde nicht erstellt" in download.content.decode()
+
+
+def test_query_count_does_not_grow_with_the_rows_shown(client, django_assert_num_queries):
+    with django_assert_num_queries(6):
+        alle = client.get(f"/kommunen/{ITZEHOE}/")
+    # A filter with a value adds exactly one lookup of that value, however many rows remain.
+    with django_assert_num_queries(7):
+        wenige = client.get(f"/kommunen/{ITZEHOE}/?themenfeld=familie-kind")
+    assert len(zeilen_der_seite(alle.content.decode())) > 10 * len(zeilen_der_seite(wenige.content.decode()))
+    with django_assert_num_queries(2):
+        client.get(f"/kommunen/{ITZEHOE}/leistungen.csv")
+    with django_assert_num_queries(3):
+        client.get(f"/kommunen/{ITZEHOE}/leistungen.csv?themenfeld=familie-kind")
+
+
+def test_land_page_shows_the_land_in_the_programme(client):
+    html = client.get("/kommunen/01/").content.decode()
+    assert "Schleswig-Holstein im OZG-Programm" in html
+    assert "Kreise und kreisfreie Städte (15)" in html
+    assert "Rollen in Themenfeld-Tandems" in html
+
+
+def test_kreis_page_lists_its_aemter_and_gemeinden(client):
+    html = client.get("/kommunen/01061/").content.decode()
+    assert 'href="/kommunen/010615138/">Itzehoe-Land</a> (Amt,' in html
+    assert "Gemeinden im Kreis (" in html
+    assert 'href="/kommunen/01061046/">Itzehoe, Stadt</a>' in html  # amtsfrei: listed itself
