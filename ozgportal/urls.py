@@ -1,7 +1,8 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from . import views
+from .health import health
 
 admin.site.site_header = "OZG-Portal – Verwaltung"
 admin.site.site_title = "OZG-Portal"
@@ -9,5 +10,17 @@ admin.site.index_title = "Daten pflegen"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("suche/", views.suche, name="suche"),
+    path("impressum/", views.infoseite, {"seite": "impressum"}, name="impressum"),
+    path("datenschutz/", views.infoseite, {"seite": "datenschutz"}, name="datenschutz"),
+    path("barrierefreiheit/", views.infoseite, {"seite": "barrierefreiheit"}, name="barrierefreiheit"),
+    path("datenquellen/", views.infoseite, {"seite": "datenquellen"}, name="datenquellen"),
+    path("", include("catalog.urls")),
+    path("", include("themenfelder.urls")),
+    path("", include("labore.urls")),
+    path("health/", health, name="health"),
+    path("berichte/", include("berichte.urls")),
+    path("api/v1/berichte/", include("berichte.api.urls")),
+    path("api/v1/", include("ozgportal.api.urls")),
     path("admin/", admin.site.urls),
 ]

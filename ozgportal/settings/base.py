@@ -27,29 +27,47 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",
     "django_filters",
     "rest_framework",
+    "rest_framework_api_key",
+    "corsheaders",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
     "rules.apps.AutodiscoverRulesConfig",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "ozgportal",
     "catalog",
     "themenfelder",
     "labore",
+    "ozgportal.api",
+    "django_celery_beat",
+    "berichte",
 ]
 
 MIDDLEWARE = [
+    "ozgportal.observability.RequestIdMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
+    "ozgportal.middleware.AllowedMethodsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "ozgportal.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "ozgportal.middleware.DatabaseUnavailableMiddleware",
+    # Last, as django-axes asks: it turns a lockout into the lockout response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "ozgportal.urls"
@@ -95,11 +113,18 @@ if REDIS_URL:
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="ozgportal"),
-            "OPTIONS": {"CLIENT_CLASS": "django_redis.client.DefaultClient"},
+            # With Redis down the portal keeps serving from the database: cache misses instead of errors.
+            "OPTIONS": {
+                "CLIENT_CLASS": "django_redis.client.DefaultClient",
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": 1,
+                "SOCKET_TIMEOUT": 1,
+            },
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
@@ -111,6 +136,8 @@ CELERY_TIMEZONE = "Europe/Berlin"
 
 # --- Auth -------------------------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
+    # First: refuses locked-out logins before any other backend checks the password.
+    "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -144,11 +171,172 @@ FIXTURES_DIR = BASE_DIR / "fixtures"
 
 # --- Logging ----------------------------------------------------------------------------------------
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+# "json" (one object per line, with request id) for production log collectors, "plain" for a terminal.
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "ozgportal.observability.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "ozgportal.observability.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]},
+    },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- HTTP hardening (production.py adds the TLS-only settings) --------------------------------------
+ALLOWED_HTTP_METHODS = ["GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"]
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), "
+    "payment=(), usb=(), interest-cohort=()"
+)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+
+# --- Public pages: who runs this installation (Impressum, Datenschutz, Barrierefreiheit) --------------
+# Empty by default: the pages then say that the operator has not been entered yet, rather than invent one.
+PORTAL_BETREIBER = env.str("PORTAL_BETREIBER", default="")
+PORTAL_KONTAKT_EMAIL = env.str("PORTAL_KONTAKT_EMAIL", default="")
+
+# --- Content Security Policy (public pages) ---------------------------------------------------------
+# Everything is served from our own host (KERN UX from npm via whitenoise, no CDN), and the pages need no inline
+# script or style. data: images only because KERN's CSS draws its icons as data: SVG masks.
+from csp.constants import NONE, SELF  # noqa: E402
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
+# --- Redaktion und Anmeldung ------------------------------------------------------------------------
+# Brute-force lockout (django-axes): after 5 failed logins for one user name from one address, that pair is
+# locked for an hour; a successful login resets the count. Second factor (django-otp, TOTP) is optional per
+# user: whoever has a confirmed device must enter its code at the admin login (ozgportal.forms).
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = 1  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "admin/gesperrt.html"
+OTP_TOTP_ISSUER = "OZG-Portal"
+
+# --- Berichte und Celery ----------------------------------------------------------------------------
+# Reports are rebuilt by Celery tasks on the queue "berichte" (worker: make worker, which also serves "default").
+CELERY_TASK_ROUTES = {"berichte.*": {"queue": "berichte"}}
+# Results (e.g. for tests and the admin) in Redis where there is one; inline runs need none.
+CELERY_RESULT_BACKEND = REDIS_URL or None
+CELERY_RESULT_EXPIRES = 24 * 3600
+# Schedules live in the database, editable in the admin; berichte's migration creates the nightly rebuild.
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Seconds a build may take; also PostgreSQL's statement_timeout inside the build.
+BERICHTE_ZEITLIMIT = env.int("BERICHTE_ZEITLIMIT", default=1800)
+# Expiry of the single-flight lock; a heartbeat extends it while a build runs, so this is how long a killed
+# worker's lock lingers.
+BERICHTE_SPERRE_SEKUNDEN = env.int("BERICHTE_SPERRE_SEKUNDEN", default=60)
+# Changes within this many seconds are collected into one build.
+BERICHTE_ENTPRELLEN_SEKUNDEN = env.int("BERICHTE_ENTPRELLEN_SEKUNDEN", default=10)
+BERICHTE_BELEGT_WARTEN = 5  # seconds before retrying when another build of the same report is running
+BERICHTE_BELEGT_VERSUCHE = 720
+# Builds that keep their detail rows; older builds keep only their figures (for the progress chart).
+BERICHTE_LAEUFE_MIT_DETAILS = env.int("BERICHTE_LAEUFE_MIT_DETAILS", default=30)
+# PostgreSQL work_mem for the build's transaction only.
+BERICHTE_WORK_MEM = env.str("BERICHTE_WORK_MEM", default="64MB")
+# Rebuild after relevant changes (off: only nightly and on demand).
+BERICHTE_AUTOMATISCH = env.bool("BERICHTE_AUTOMATISCH", default=True)
+
+# --- API --------------------------------------------------------------------------------------------
+from tempfile import gettempdir  # noqa: E402
+
+# /api/v1/ for dashboards (ozgportal/api/). Anonymous clients are limited per IP; API keys (admin → API Keys)
+# and signed-in staff are not.
+API_THROTTLE_ANON = env.str("API_THROTTLE_ANON", default="120/min")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["ozgportal.api.permissions.ApiPermission"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "ozgportal.api.renderers.CSVRenderer",
+        "ozgportal.api.renderers.XLSXRenderer",
+    ],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "ozgportal.api.negotiation.ContentNegotiation",
+    "DEFAULT_FILTER_BACKENDS": ["ozgportal.api.filters.FilterBackend", "ozgportal.api.filters.StrictOrderingFilter"],
+    "DEFAULT_PAGINATION_CLASS": "ozgportal.api.pagination.SeitenPagination",
+    "DEFAULT_THROTTLE_CLASSES": ["ozgportal.api.throttling.AnonymThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"anon": API_THROTTLE_ANON or None},
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "ozgportal.api.exceptions.exception_handler",
+    "ORDERING_PARAM": "ordering",
+    "URL_FORMAT_OVERRIDE": "format",
+    "COERCE_DECIMAL_TO_STRING": False,
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "OZG-Portal API",
+    "DESCRIPTION": (
+        "Offene Daten zur Umsetzung des Onlinezugangsgesetzes: OZG-Leistungen, LeiKa-Leistungen, Themenfelder, "
+        "Labore, Kommunen, Zuständigkeiten und Umsetzungsstände. Lesen ohne Anmeldung; Schreiben mit API-Schlüssel "
+        "(Header `Authorization: Api-Key <Schlüssel>`) oder als berechtigte Redaktion. Jede Liste lässt sich "
+        "filtern, sortieren (`ordering`) und als CSV oder XLSX abrufen (`format`). Jede GET-Antwort trägt ETag "
+        "und Last-Modified; mit If-None-Match bzw. If-Modified-Since antwortet die API 304. Fehler folgen RFC 9457."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "ozgportal.api.schema.postprocess",
+    ],
+    "ENUM_NAME_OVERRIDES": {
+        "GebietsebeneEnum": "catalog.choices.Ebene",
+        "EffektiveEbeneEnum": "catalog.choices.EffektiveEbene",
+        "VollzugsEbeneEnum": "catalog.choices.VollzugsEbene",
+        "VollzugEnum": "catalog.choices.Vollzug",
+        "UmsetzungsStatusEnum": "catalog.choices.UmsetzungsStatus",
+        "AnschlussstatusEnum": "catalog.choices.Anschlussstatus",
+        "PhasenStatusEnum": "themenfelder.choices.PhasenStatus",
+        "PhaseEnum": "themenfelder.choices.Phase",
+        "TeilnahmeArtEnum": "themenfelder.choices.TeilnahmeArt",
+        "OrganisationArtEnum": "catalog.choices.OrganisationArt",
+    },
+}
+# Where the API keeps its Datenstand (ETag/Last-Modified): shared by all processes. Redis if configured,
+# else a file cache in the temporary directory (several gunicorn workers on one host see the same).
+API_DATENSTAND_CACHE = "api_datenstand"
+CACHES["api_datenstand"] = (
+    {**CACHES["default"]}
+    if REDIS_URL
+    else {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": env.str("API_DATENSTAND_DIR", default=str(Path(gettempdir()) / "ozgportal-api-datenstand")),
+    }
+)
+# Rendered GET responses, keyed by their ETag (so never stale), in the default cache; 0 turns it off.
+API_ANTWORT_CACHE = "default"
+API_ANTWORT_CACHE_SEKUNDEN = env.int("API_ANTWORT_CACHE_SEKUNDEN", default=600)
+# Dashboards on other origins: comma-separated allow-list, e.g. https://dashboard.example.org (empty: none).
+CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_ALLOW_HEADERS = ["accept", "authorization", "content-type", "if-none-match", "if-modified-since"]
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Content-Disposition", "Retry-After"]

@@ -9,3 +9,6 @@ STORAGES = {
     # Tests render templates without running collectstatic first.
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# client.login() authenticates without a request, which django-axes refuses; tests/admin/test_anmeldung.py
+# turns the lockout on where it is tested.
+AXES_ENABLED = False

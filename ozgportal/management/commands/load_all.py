@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.management import call_command
 
 from catalog.importers import import_gemeindeverzeichnis, import_katalog
 from ozgportal.management.base import ImportCommand
@@ -19,3 +20,6 @@ class Command(ImportCommand):
             f"Zuordnungsbericht Seed: {len(bericht)} Einträge weichen vom Gemeindeverzeichnis ab "
             "(manage.py import_seed --dry-run zeigt sie)."
         )
+        # Roles of the Redaktion and a first history entry for the imported rows (see each command's docstring).
+        call_command("setup_rollen", stdout=self.stdout, verbosity=options.get("verbosity", 1))
+        call_command("historie_grundstand", stdout=self.stdout, verbosity=options.get("verbosity", 1))
