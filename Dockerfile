@@ -1,19 +1,25 @@
-# Image for web, worker and beat. Built from the same constraints.txt that CI installs.
+# Image for web, worker, beat and the one-shot setup. Built from the same constraints.txt that CI installs.
 FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 DJANGO_SETTINGS_MODULE=ozgportal.settings.production
 WORKDIR /app
 
-RUN apt-get update && apt-get install -y --no-install-recommends nodejs npm && rm -rf /var/lib/apt/lists/*
+# Node.js and make only to copy the KERN UX assets from npm at build time (no CDN at run time).
+RUN apt-get update && apt-get install -y --no-install-recommends make nodejs npm && rm -rf /var/lib/apt/lists/*
+
 COPY pyproject.toml constraints.txt ./
 COPY ozgportal ozgportal
 COPY catalog catalog
 COPY themenfelder themenfelder
 COPY labore labore
-RUN pip install --no-cache-dir -c constraints.txt . gunicorn
+COPY berichte berichte
+RUN pip install --no-cache-dir -c constraints.txt .
+
 COPY . .
-RUN if [ -f package.json ]; then npm ci --omit=dev && make -s assets || true; fi \
-    && SECRET_KEY=build-only-$(head -c 64 /dev/urandom | base64 | tr -d '\n') python manage.py collectstatic --noinput
+RUN make assets \
+    && SECRET_KEY="build-only-$(python -c 'import secrets; print(secrets.token_urlsafe(64))')" \
+       python manage.py collectstatic --noinput -v0 \
+    && rm -rf node_modules
 
 RUN useradd --system --uid 10001 ozg && chown -R ozg /app
 USER ozg

@@ -63,3 +63,36 @@ def test_redis_down_pages_keep_serving_and_health_says_degraded(tmp_path):
     assert health["status"] == 200
     assert '"status": "beeintraechtigt"' in health["text"]
     assert '"broker": {"status": "fehler' in health["text"]
+
+
+def test_redis_down_an_edit_still_saves(tmp_path):
+    """The report rebuild cannot be queued without a broker; the editor's save must not fail or be undone."""
+    db = tmp_path / "degradiert.sqlite3"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "ozgportal.settings.test",
+        "DATABASE_URL": f"sqlite:///{db}",
+        "REDIS_URL": "redis://127.0.0.1:1/0",
+    }
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=settings.BASE_DIR, env=env, check=True)
+    skript = textwrap.dedent(
+        """
+        import django
+        django.setup()
+        from django.db import transaction
+        from catalog.models import Gebietskoerperschaft, Lage, Leistung, Themenfeld, Zustaendigkeit
+        # Minimal rows in this throw-away database, only so that an edit has something to point at.
+        land = Gebietskoerperschaft.objects.create(ars="01", ebene="land", name="Testland")
+        tf = Themenfeld.objects.create(slug="t", name="T")
+        lage = Lage.objects.create(themenfeld=tf, slug="l", name="L")
+        leistung = Leistung.objects.create(ozg_id=10000, name="L", lage=lage)
+        with transaction.atomic():
+            Zustaendigkeit.objects.create(land=land, leistung=leistung, ebene="kreis")
+        print("gespeichert", Zustaendigkeit.objects.count(), Zustaendigkeit.history.count())
+        """
+    )
+    ergebnis = subprocess.run(
+        [sys.executable, "-c", skript], cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert ergebnis.returncode == 0, ergebnis.stderr[-3000:]
+    assert ergebnis.stdout.split()[-3:] == ["gespeichert", "1", "1"]

@@ -37,7 +37,9 @@ def test_compose_has_every_service_with_healthchecks_and_volumes():
     assert dienste["worker"]["command"][:4] == ["celery", "-A", "ozgportal", "worker"]
     assert dienste["beat"]["command"][:4] == ["celery", "-A", "ozgportal", "beat"]
     setup = " ".join(dienste["setup"]["command"])
-    assert "migrate" in setup and "load_all" in setup
+    assert "migrate" in setup and "load_all" in setup and "rebuild_berichte" in setup
+    assert "default,berichte" in dienste["worker"]["command"], "der Worker muss die Berichte-Queue lesen"
+    assert "/health/" in " ".join(dienste["web"]["healthcheck"]["test"])
     assert dienste["web"]["depends_on"]["setup"]["condition"] == "service_completed_successfully"
     assert "db-data:/var/lib/postgresql/data" in dienste["db"]["volumes"]
     assert set(compose["volumes"]) >= {"db-data", "redis-data"}
