@@ -68,8 +68,9 @@ _task_tokens: dict[str, contextvars.Token] = {}
 
 @task_prerun.connect
 def _restore_request_id(task_id=None, task=None, **kwargs):
-    rid = getattr(task.request, "request_id", None) or (task.request.headers or {}).get("request_id") or "-"
-    _task_tokens[task_id] = request_id_var.set(rid)
+    rid = getattr(task.request, "request_id", None) or (task.request.headers or {}).get("request_id")
+    if rid:  # an eager task runs inside the request and already has its id
+        _task_tokens[task_id] = request_id_var.set(rid)
 
 
 @task_postrun.connect
