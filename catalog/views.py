@@ -19,6 +19,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 
 from labore.models import Labor
+from ozgportal.seitencache import oeffentliche_seite
 from themenfelder.models import TandemRolle, Teilnahme
 
 from . import suche
@@ -286,6 +287,7 @@ def kommunen_suche(request):
     return render(request, "catalog/kommunen_suche.html", {"q": text, "treffer": treffer})
 
 
+@oeffentliche_seite
 def kommune(request, schluessel):
     gebiet = gebiet_or_404(schluessel)
     vollzieher = vollzieher_je_ebene(gebiet)
@@ -394,6 +396,7 @@ def kommune_export(request, schluessel, format):
     return xlsx_response(dateiname, EXPORT_SPALTEN, zeilen, blattname="OZG-Leistungen")
 
 
+@oeffentliche_seite
 def leistung(request, ozg_id):
     try:
         leistung = Leistung.objects.select_related("lage__themenfeld").get(ozg_id=ozg_id)

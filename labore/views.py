@@ -4,11 +4,13 @@ from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import render
 
+from ozgportal.seitencache import oeffentliche_seite
 from themenfelder.models import Teilnahme
 
 from .models import Labor
 
 
+@oeffentliche_seite
 def labore(request):
     alle = list(
         Labor.objects.select_related("themenfeld")
@@ -25,6 +27,7 @@ def labore(request):
     )
 
 
+@oeffentliche_seite
 def labor(request, slug):
     try:
         labor = Labor.objects.select_related("themenfeld").get(slug=slug)

@@ -7,6 +7,7 @@ from django.shortcuts import render
 from catalog import suche as suche_in
 from catalog.choices import Vollzug
 from catalog.models import Leistung
+from ozgportal.seitencache import oeffentliche_seite
 from themenfelder.choices import Phase
 from themenfelder.views import fortschritt_diagramm, phasen_matrix, themenfelder_mit_zahlen
 
@@ -19,6 +20,7 @@ INFOSEITEN = {
 }
 
 
+@oeffentliche_seite
 def home(request):
     themenfelder = phasen_matrix(themenfelder_mit_zahlen())
     vollzug = Leistung.objects.order_by().values("vollzug").annotate(n=Count("pk")).order_by("-n")

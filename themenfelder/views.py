@@ -7,6 +7,7 @@ from django.shortcuts import render
 from catalog.choices import Vollzug
 from catalog.models import Leistung, Themenfeld
 from labore.models import Labor
+from ozgportal.seitencache import oeffentliche_seite
 
 from .choices import Phase, PhasenStatus, Rolle, Umfang
 from .models import PhasenStatus as PhasenStatusModell
@@ -80,6 +81,7 @@ def themenfelder_mit_zahlen():
     )
 
 
+@oeffentliche_seite
 def themenfelder(request):
     tfs = phasen_matrix(themenfelder_mit_zahlen())
     return render(
@@ -89,6 +91,7 @@ def themenfelder(request):
     )
 
 
+@oeffentliche_seite
 def themenfeld(request, slug):
     try:
         tf = Themenfeld.objects.get(slug=slug)

@@ -334,6 +334,8 @@ CACHES["api_datenstand"] = (
 # Rendered GET responses, keyed by their ETag (so never stale), in the default cache; 0 turns it off.
 API_ANTWORT_CACHE = "default"
 API_ANTWORT_CACHE_SEKUNDEN = env.int("API_ANTWORT_CACHE_SEKUNDEN", default=600)
+# Rendered public pages for anonymous visitors, keyed by the same Datenstand (ozgportal.seitencache); 0: off.
+SEITEN_CACHE_SEKUNDEN = env.int("SEITEN_CACHE_SEKUNDEN", default=600)
 # Dashboards on other origins: comma-separated allow-list, e.g. https://dashboard.example.org (empty: none).
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
 CORS_URLS_REGEX = r"^/api/.*$"

@@ -1,0 +1,79 @@
+"""Public pages: ETag/Last-Modified and a rendered-page cache, both keyed by the data state.
+
+The API's *Datenstand* (``ozgportal.api.caching``) changes with every write to a catalog, themenfelder or labore
+table, so a page rendered for one Datenstand is valid until the next write: no time-based staleness. Only
+anonymous requests without a session or message cookie are served from the cache (those pages show nothing
+personal); the language is part of the key. Pages built from reports (berichte) are not decorated: their data has
+its own life cycle.
+"""
+
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db import connection
+from django.http import HttpResponse, HttpResponseNotModified
+from django.utils.cache import patch_vary_headers
+from django.utils.http import http_date
+from django.utils.translation import get_language
+
+from ozgportal.api.caching import aktueller_datenstand
+
+PERSOENLICHE_COOKIES = (settings.SESSION_COOKIE_NAME, "messages")
+
+
+def _cache():
+    return caches[settings.API_ANTWORT_CACHE]
+
+
+def _anonym(request) -> bool:
+    return not any(name in request.COOKIES for name in PERSOENLICHE_COOKIES)
+
+
+def oeffentliche_seite(view):
+    """Decorate a public page view: conditional GET and, for anonymous visitors, the page cache."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD") or not _anonym(request):
+            return view(request, *args, **kwargs)
+        stand = aktueller_datenstand()
+        etag = stand.etag("seite", get_language() or "", request.get_full_path())
+        if etag in request.headers.get("If-None-Match", ""):
+            antwort = HttpResponseNotModified()
+        else:
+            antwort = _aus_cache(etag) or view(request, *args, **kwargs)
+            if antwort.status_code != 200:
+                return antwort
+            _in_cache(request, etag, antwort)
+        antwort["ETag"] = etag
+        antwort["Last-Modified"] = http_date(stand.last_modified)
+        antwort["Cache-Control"] = "no-cache"  # store, but revalidate: cheap with the ETag
+        patch_vary_headers(antwort, ("Accept-Language", "Cookie"))
+        return antwort
+
+    return wrapper
+
+
+def _aus_cache(etag):
+    if settings.SEITEN_CACHE_SEKUNDEN <= 0:
+        return None
+    gespeichert = _cache().get(f"seite:{etag}")
+    if gespeichert is None:
+        return None
+    inhalt, content_type = gespeichert
+    return HttpResponse(inhalt, content_type=content_type)
+
+
+def _in_cache(request, etag, antwort):
+    # Inside a transaction the page may show uncommitted data that a rollback takes back without a new
+    # Datenstand; a page that used a CSRF token is personal.
+    if (
+        settings.SEITEN_CACHE_SEKUNDEN <= 0
+        or connection.in_atomic_block
+        or antwort.streaming
+        or not antwort.get("Content-Type", "").startswith("text/html")
+        or request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+    ):
+        return
+    _cache().set(f"seite:{etag}", (antwort.content, antwort["Content-Type"]), settings.SEITEN_CACHE_SEKUNDEN)
