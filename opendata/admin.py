@@ -1,0 +1,98 @@
+"""Admin of webhooks (FITKO-Redaktion only, by the rules in ozgportal.rules), their delivery log and e-mail follows."""
+
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+
+from ozgportal.admin import RedaktionModelAdmin
+from ozgportal.rules import ist_fitko
+
+from .choices import ZustellStatus
+from .models import Abonnement, WebhookAbo, WebhookZustellung
+
+
+@admin.register(WebhookAbo)
+class WebhookAboAdmin(RedaktionModelAdmin):
+    list_display = ["name", "url", "themenfeld", "land", "aktiv", "sequenz"]
+    list_filter = ["aktiv", "themenfeld", "land"]
+    search_fields = ["name", "url"]
+    list_select_related = ["themenfeld", "land"]
+    readonly_fields = ["sequenz", "angelegt_am"]
+    fieldsets = [
+        (None, {"fields": ["name", "url", "aktiv"]}),
+        (_("Filter"), {"fields": ["themenfeld", "land"]}),
+        (_("Signatur"), {"fields": ["geheimnis", "sequenz", "angelegt_am"]}),
+    ]
+
+
+@admin.register(WebhookZustellung)
+class WebhookZustellungAdmin(RedaktionModelAdmin):
+    list_display = ["abo", "sequenz", "ereignis_id", "status", "versuche", "statuscode", "naechster_versuch"]
+    list_filter = ["status", "abo"]
+    search_fields = ["ereignis_id", "abo__name"]
+    list_select_related = ["abo"]
+    readonly_fields = [f.name for f in WebhookZustellung._meta.fields]
+    actions = ["erneut_zustellen"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        # The log is read-only; the action below needs the change permission of the model, asked separately.
+        return False
+
+    @admin.action(description=_("erneut zustellen"), permissions=["erneut"])
+    def erneut_zustellen(self, request, queryset):
+        from .tasks import webhook_zustellen
+
+        anzahl = queryset.exclude(status=ZustellStatus.ZUGESTELLT).update(
+            status=ZustellStatus.OFFEN, naechster_versuch=None, versuche=0
+        )
+        for abo_id in set(queryset.values_list("abo_id", flat=True)):
+            webhook_zustellen.delay(abo_id)
+        messages.success(request, _("%(n)s Zustellungen werden erneut versucht.") % {"n": anzahl})
+
+    def has_erneut_permission(self, request):
+        return request.user.has_perm("opendata.change_webhookzustellung")
+
+
+@admin.register(Abonnement)
+class AbonnementAdmin(admin.ModelAdmin):
+    """Staff follow a Kommune or a Themenfeld; each person sees and edits only their own (FITKO: all)."""
+
+    list_display = ["user", "themenfeld", "kommune", "angelegt_am"]
+    list_select_related = ["user", "themenfeld", "kommune"]
+    autocomplete_fields = ["kommune"]
+
+    def _alle(self, request) -> bool:
+        return ist_fitko(request.user)
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        return qs if self._alle(request) else qs.filter(user=request.user)
+
+    def get_fields(self, request, obj=None):
+        felder = ["themenfeld", "kommune"]
+        return ["user", *felder] if self._alle(request) else felder
+
+    def save_model(self, request, obj, form, change):
+        if not self._alle(request):
+            obj.user = request.user
+        super().save_model(request, obj, form, change)
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_staff
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request) and (obj is None or self._eigen(request, obj))
+
+    def has_add_permission(self, request):
+        return self.has_module_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self.has_view_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self.has_view_permission(request, obj)
+
+    def _eigen(self, request, obj) -> bool:
+        return self._alle(request) or obj.user_id == request.user.pk

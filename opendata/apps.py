@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OpendataConfig(AppConfig):
+    name = "opendata"
+    verbose_name = _("Offene Daten und Benachrichtigungen")
+
+    def ready(self):
+        from . import signals
+
+        signals.verbinden()

@@ -1,0 +1,25 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from opendata.bauen import alle_bauen, verzeichnis
+from opendata.datensaetze import alle
+
+
+class Command(BaseCommand):
+    """Write the open-data files (CSV, JSON, XLSX) of all or the named datasets into OPENDATA_DIR.
+
+    Part of ``make load``: ``load_all`` writes in bulk without signals, so nothing else would rebuild them.
+    """
+
+    help = "Schreibt die Dateien unter /opendaten/ (alle oder die genannten Datensätze)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("namen", nargs="*", help="Datensätze, z. B. leistungen tandems (leer: alle)")
+
+    def handle(self, *args, namen, **options):
+        unbekannt = sorted(set(namen) - set(alle()))
+        if unbekannt:
+            raise CommandError(f"Unbekannte Datensätze: {', '.join(unbekannt)}; bekannt: {', '.join(alle())}")
+        ergebnis = alle_bauen(namen or None)
+        for name, groessen in ergebnis.items():
+            self.stdout.write(f"{name}: " + ", ".join(f"{f} {g} Bytes" for f, g in groessen.items()))
+        self.stdout.write(f"{len(ergebnis)} Datensätze in {verzeichnis()}")
