@@ -145,7 +145,7 @@ class GebietskoerperschaftViewSet(ReadWriteViewSet):
         ordering_fields=["ozg_id", "name", "ebene", "vollzug", "land_status", "kommune_status"],
         ordering=["ozg_id"],
     )
-    def leistungen(self, request, schluessel=None):
+    def leistungen(self, request, schluessel=None, format=None):  # noqa: A002 - format suffix from the router
         gebiet = get_object_or_404(Gebietskoerperschaft.objects.by_schluessel(schluessel))
         queryset = self.filter_queryset(Leistung.objects.fuer_kommune(gebiet).annotate(leika_liste=leika_liste()))
         context = {**self.get_serializer_context(), "gebiet": gebiet}

@@ -10,6 +10,7 @@ Every error answers::
 """
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
@@ -81,6 +82,11 @@ def problem(status_code: int, detail: str, *, instance: str = "", errors=None, t
     return body
 
 
+class Konflikt(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "konflikt"
+
+
 def exception_handler(exc, context):
     """DRF exception handler: problem details for every error, a bare 304 for ``NotModified``."""
     # Imported here: rest_framework.views loads the API settings, which import this module's neighbours.
@@ -94,6 +100,13 @@ def exception_handler(exc, context):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, ProtectedError | RestrictedError):
+        # Deleting a row that others still point at (e.g. a Leistung with LeiKa-Leistungen) is a conflict, not a bug.
+        abhaengige = sorted({str(o._meta.verbose_name_plural) for o in getattr(exc, "protected_objects", [])})
+        exc = Konflikt(
+            _("Der Eintrag wird noch verwendet und kann nicht gelöscht werden: %(abh)s.")
+            % {"abh": ", ".join(abhaengige) or _("abhängige Einträge")}
+        )
     if not isinstance(exc, exceptions.APIException):
         return None  # a real bug: let Django log it and answer 500
 

@@ -39,6 +39,8 @@ class ApiPermission(permissions.BasePermission):
         user = request.user
         if not (user and user.is_authenticated):
             return False
+        if not hasattr(view, "get_queryset"):
+            return True  # a read-only view without a model: it answers 405 itself
         perm = _perm(view.get_queryset().model, request.method)
         if request.method == "POST":
             return user.has_perm(perm)  # rules predicates see obj=None here, as in the admin's add view

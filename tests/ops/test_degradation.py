@@ -57,8 +57,10 @@ def test_redis_down_pages_keep_serving_and_health_says_degraded(tmp_path):
         check=True,
         timeout=300,
     )
-    antworten = _abruf(env, ["/", "/health/"])
+    antworten = _abruf(env, ["/", "/health/", "/api/v1/leistungen/?page_size=1", "/leistungen/10000/"])
     assert antworten["/"]["status"] == 200
+    assert antworten["/api/v1/leistungen/?page_size=1"]["status"] == 200
+    assert antworten["/leistungen/10000/"]["status"] == 404  # an empty database, served without the cache
     health = antworten["/health/"]
     assert health["status"] == 200
     assert '"status": "beeintraechtigt"' in health["text"]
