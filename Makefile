@@ -37,6 +37,7 @@ migrate: install
 load: migrate
 	$(MANAGE) load_all
 	$(MANAGE) rebuild_berichte
+	$(MANAGE) opendaten_bauen
 
 run: load
 	$(MANAGE) runserver $(HOST):$(PORT)

@@ -42,6 +42,7 @@ ROLLEN_MODELLE = {
         "themenfelder.*": AKTIONEN,
         "labore.*": AKTIONEN,
         "ozgportal.Redaktionszuordnung": AKTIONEN,
+        "opendata.*": AKTIONEN,
     },
     LAND: {
         **dict.fromkeys(BEREICH_LAND + BEREICH_KOMMUNE, AKTIONEN),
@@ -59,7 +60,7 @@ ROLLEN_MODELLE = {
 }
 
 #: Apps whose every model permission is registered with rules.
-GEREGELTE_APPS = ["catalog", "themenfelder", "labore", "ozgportal"]
+GEREGELTE_APPS = ["catalog", "themenfelder", "labore", "ozgportal", "opendata"]
 
 
 # --- Who the user is ----------------------------------------------------------------------------------

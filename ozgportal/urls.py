@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("catalog.urls")),
     path("", include("themenfelder.urls")),
     path("", include("labore.urls")),
+    path("", include("opendata.urls")),
     path("health/", health, name="health"),
     path("berichte/", include("berichte.urls")),
     path("api/v1/berichte/", include("berichte.api.urls")),

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "ozgportal.api",
     "django_celery_beat",
     "berichte",
+    "opendata",
 ]
 
 MIDDLEWARE = [
@@ -150,7 +151,7 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # --- Internationalisation ---------------------------------------------------------------------------
 LANGUAGE_CODE = "de"
-LANGUAGES = [("de", "Deutsch")]
+LANGUAGES = [("de", "Deutsch"), ("en", "English")]
 TIME_ZONE = "Europe/Berlin"
 USE_I18N = True
 USE_TZ = True
@@ -342,3 +343,23 @@ CORS_URLS_REGEX = r"^/api/.*$"
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 CORS_ALLOW_HEADERS = ["accept", "authorization", "content-type", "if-none-match", "if-modified-since"]
 CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Content-Disposition", "Retry-After"]
+
+# --- Offene Daten -----------------------------------------------------------------------------------
+# Bulk downloads (/opendaten/), DCAT-AP.de catalogue, Atom feeds, webhooks and e-mail subscriptions (opendata/).
+# Built files live here (not in git); each is written to a temporary file and renamed into place.
+OPENDATA_DIR = Path(env.str("OPENDATA_DIR", default=str(BASE_DIR / "var" / "opendata")))
+# Rebuild the files after relevant changes (debounced like the reports); off: only make load / on demand.
+OPENDATA_AUTOMATISCH = env.bool("OPENDATA_AUTOMATISCH", default=True)
+OPENDATA_ENTPRELLEN_SEKUNDEN = env.int("OPENDATA_ENTPRELLEN_SEKUNDEN", default=30)
+# Publisher in the DCAT catalogue: PORTAL_BETREIBER if set, else this clearly labelled placeholder.
+OPENDATA_HERAUSGEBER = env.str("OPENDATA_HERAUSGEBER", default="Betreiber des OZG-Portals (noch nicht eingetragen)")
+# Public base address for the absolute URIs of the catalogue and feeds (empty: taken from the request).
+OPENDATA_BASIS_URL = env.str("OPENDATA_BASIS_URL", default="")
+# dcatde:contributorID as assigned by GovData; empty: a placeholder URI under the portal's own address.
+OPENDATA_CONTRIBUTOR_ID = env.str("OPENDATA_CONTRIBUTOR_ID", default="")
+# Webhooks: seconds of the first retry (doubled per attempt, capped), attempts before giving up, request timeout.
+WEBHOOK_BACKOFF_SEKUNDEN = env.int("WEBHOOK_BACKOFF_SEKUNDEN", default=30)
+WEBHOOK_BACKOFF_MAX_SEKUNDEN = 6 * 3600
+WEBHOOK_MAX_VERSUCHE = env.int("WEBHOOK_MAX_VERSUCHE", default=10)
+WEBHOOK_TIMEOUT_SEKUNDEN = 10
+CELERY_TASK_ROUTES["opendata.*"] = {"queue": "default"}

@@ -1,5 +1,8 @@
 """Test settings: the same environment variables as dev, fast password hashing."""
 
+from pathlib import Path
+from tempfile import gettempdir
+
 from .base import *  # noqa: F403
 
 DEBUG = False
@@ -12,3 +15,7 @@ STORAGES = {
 # client.login() authenticates without a request, which django-axes refuses; tests/admin/test_anmeldung.py
 # turns the lockout on where it is tested.
 AXES_ENABLED = False
+# Open-data files are rebuilt only where a test asks for it (tests/opendata), into a private directory: the
+# session's data load would otherwise write report files into var/opendata.
+OPENDATA_AUTOMATISCH = False
+OPENDATA_DIR = Path(gettempdir()) / "ozgportal-test-opendata"
