@@ -1,4 +1,4 @@
-"""Diagnostic task of the portal itself."""
+"""Diagnostic task of the portal itself. Runs on the default queue (CELERY_TASK_DEFAULT_QUEUE)."""
 
 import socket
 
@@ -7,7 +7,7 @@ from celery import shared_task
 from .observability import request_id_var
 
 
-@shared_task(name="ozgportal.diagnose", queue="default", acks_late=True, time_limit=30)
+@shared_task(name="ozgportal.diagnose", acks_late=True, time_limit=30)  # queue "default" (task default)
 def diagnose() -> dict:
     """Answer which worker ran it and under which request id: checks broker, worker and log correlation."""
     return {"worker": socket.gethostname(), "request_id": request_id_var.get()}
