@@ -17,6 +17,7 @@ from django.shortcuts import render
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from labore.models import Labor
 from ozgportal.seitencache import oeffentliche_seite
@@ -142,31 +143,41 @@ def vollzieher_je_ebene(gebiet: Gebietskoerperschaft) -> dict[str, Vollzieher]:
     if ebene == Ebene.GEMEINDE:
         verwaltung = verwaltung_von(gebiet)
         if verwaltung == gebiet:
-            vor_ort = Vollzieher(f"diese Gemeinde ({gebiet.name})", gebiet)
+            vor_ort = Vollzieher(_("diese Gemeinde (%(name)s)") % {"name": gebiet.name}, gebiet)
         else:
-            vor_ort = Vollzieher(verwaltung.name, verwaltung, hinweis=f"verwaltet die Gemeinde {gebiet.name}")
+            vor_ort = Vollzieher(
+                verwaltung.name, verwaltung, hinweis=_("verwaltet die Gemeinde %(name)s") % {"name": gebiet.name}
+            )
     elif ebene == Ebene.GEMEINDEVERBAND:
-        vor_ort = Vollzieher(f"dieser Gemeindeverband ({gebiet.name})", gebiet, hinweis="oder seine Gemeinden")
+        vor_ort = Vollzieher(
+            _("dieser Gemeindeverband (%(name)s)") % {"name": gebiet.name}, gebiet, hinweis=_("oder seine Gemeinden")
+        )
     elif ebene == Ebene.KREIS:
-        vor_ort = Vollzieher("die Gemeinden bzw. Ämter im Kreis")
+        vor_ort = Vollzieher(_("die Gemeinden bzw. Ämter im Kreis"))
     else:
-        vor_ort = Vollzieher("die Gemeinden bzw. Ämter")
+        vor_ort = Vollzieher(_("die Gemeinden bzw. Ämter"))
     if kreis is not None and ebene in (Ebene.GEMEINDE, Ebene.GEMEINDEVERBAND):
-        im_kreis = Vollzieher(kreis.name, kreis, hinweis="Kreis")
+        im_kreis = Vollzieher(kreis.name, kreis, hinweis=_("Kreis"))
     elif ebene == Ebene.KREIS:
-        im_kreis = Vollzieher(f"dieser Kreis ({gebiet.name})", gebiet)
+        im_kreis = Vollzieher(_("dieser Kreis (%(name)s)") % {"name": gebiet.name}, gebiet)
     else:
-        im_kreis = Vollzieher("die Kreise und kreisfreien Städte")
-    im_land = Vollzieher(land.name, land, hinweis="Land") if land != gebiet else Vollzieher(f"das Land {land.name}")
+        im_kreis = Vollzieher(_("die Kreise und kreisfreien Städte"))
+    im_land = (
+        Vollzieher(land.name, land, hinweis=_("Land"))
+        if land != gebiet
+        else Vollzieher(_("das Land %(name)s") % {"name": land.name})
+    )
     return {
         EffektiveEbene.GEMEINDE: vor_ort,
-        EffektiveEbene.KOMMUNE: Vollzieher(vor_ort.text, vor_ort.gebiet, hinweis="Kommune laut Typisierung (Typ 5)"),
+        EffektiveEbene.KOMMUNE: Vollzieher(vor_ort.text, vor_ort.gebiet, hinweis=_("Kommune laut Typisierung (Typ 5)")),
         EffektiveEbene.KREIS: im_kreis,
         EffektiveEbene.LAND: im_land,
-        EffektiveEbene.BUND: Vollzieher("der Bund"),
-        EffektiveEbene.OFFEN: Vollzieher("noch nicht erfasst", hinweis="Land oder Kommune (Typ 2/3/4)"),
-        EffektiveEbene.GEMISCHT: Vollzieher("noch nicht erfasst", hinweis="je nach LeiKa-Leistung verschieden"),
-        EffektiveEbene.KEINE: Vollzieher("keine Vollzugsleistung", hinweis="nicht typisiert oder Informationseintrag"),
+        EffektiveEbene.BUND: Vollzieher(_("der Bund")),
+        EffektiveEbene.OFFEN: Vollzieher(_("noch nicht erfasst"), hinweis=_("Land oder Kommune (Typ 2/3/4)")),
+        EffektiveEbene.GEMISCHT: Vollzieher(_("noch nicht erfasst"), hinweis=_("je nach LeiKa-Leistung verschieden")),
+        EffektiveEbene.KEINE: Vollzieher(
+            _("keine Vollzugsleistung"), hinweis=_("nicht typisiert oder Informationseintrag")
+        ),
     }
 
 
@@ -226,7 +237,7 @@ def _wer_zelle(gebiet, v: Vollzieher, abgeleitet: bool):
         wer = format_html('<a class="kern-link" href="{}">{}</a>', v.gebiet.get_absolute_url(), v.text)
     else:
         wer = escape(v.text)
-    herkunft = "abgeleitet" if abgeleitet else "erfasst"
+    herkunft = _("abgeleitet") if abgeleitet else _("erfasst")
     hinweis = f"{v.hinweis}; {herkunft}" if v.hinweis else herkunft
     return format_html('{}<span class="hinweis">{}</span>', wer, hinweis)
 
@@ -308,7 +319,7 @@ def kommune(request, schluessel):
     }
     kontext["leistungen_gesamt"] = sum(z["anzahl"] for z in kontext["zaehlung"])
     kontext["ebenen_diagramm"] = [
-        {"label": z["label"], "segmente": [{"wert": z["anzahl"], "klasse": "balken", "name": "OZG-Leistungen"}]}
+        {"label": z["label"], "segmente": [{"wert": z["anzahl"], "klasse": "balken", "name": _("OZG-Leistungen")}]}
         for z in kontext["zaehlung"]
     ]
     kontext.update(_umfeld(gebiet))
@@ -333,7 +344,7 @@ def _umfeld(gebiet):
             efa_angebote=Count("efa_angebote", distinct=True),
         )
         return {
-            "unterebene_titel": "Kreise und kreisfreie Städte",
+            "unterebene_titel": _("Kreise und kreisfreie Städte"),
             "unterebene": list(Gebietskoerperschaft.objects.filter(land=gebiet, ebene=Ebene.KREIS).order_by("name")),
             "tandem_rollen": list(
                 TandemRolle.objects.filter(land=gebiet).select_related("themenfeld").order_by("themenfeld__name")
@@ -342,7 +353,7 @@ def _umfeld(gebiet):
         }
     if gebiet.ebene == Ebene.KREIS:
         return {
-            "unterebene_titel": "Gemeinden im Kreis",
+            "unterebene_titel": _("Gemeinden im Kreis"),
             "unterebene": list(
                 Gebietskoerperschaft.objects.filter(kreis=gebiet, ebene=Ebene.GEMEINDE)
                 .select_related("parent")
@@ -352,12 +363,12 @@ def _umfeld(gebiet):
         }
     if gebiet.ebene == Ebene.GEMEINDEVERBAND:
         return {
-            "unterebene_titel": "Gemeinden",
+            "unterebene_titel": _("Gemeinden"),
             "unterebene": list(gebiet.children.filter(ebene=Ebene.GEMEINDE).order_by("name")),
         }
     if gebiet.ebene in (Ebene.REGIERUNGSBEZIRK, Ebene.REGION):
         return {
-            "unterebene_titel": "Kreise",
+            "unterebene_titel": _("Kreise"),
             "unterebene": list(Gebietskoerperschaft.objects.filter(ebene=Ebene.KREIS, ars__startswith=gebiet.ars)),
         }
     return {}
@@ -375,7 +386,7 @@ def _export_zeilen(gebiet, filter_):
             z["typ_codes"],
             EffektiveEbene(z["ebene"]).label,
             z["vollzieher"].text,
-            "abgeleitet aus der Typisierung" if z["abgeleitet"] else "erfasst",
+            _("abgeleitet aus der Typisierung") if z["abgeleitet"] else _("erfasst"),
             z["status_text"],
         ]
 

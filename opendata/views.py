@@ -5,16 +5,23 @@ the first request for it, so a stable URL never answers 404 or 503 for a known d
 """
 
 from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
-from django.views.decorators.http import require_safe
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.http import require_POST, require_safe
+
+from catalog.models import Themenfeld
 
 from .bauen import CONTENT_TYPES, bauen, datei, pfad
 from .choices import Format
 from .datensaetze import LIZENZEN, alle
 from .dcat import herausgeber_name, katalog
+from .models import Abonnement
 
 
 def _basis(request) -> str:
@@ -71,7 +78,6 @@ def dcat_katalog(request, format_):
 @require_safe
 def sprache(request, code):
     """Switch the UI language by a plain link (no form, no script): sets the language cookie and goes back."""
-    from django.shortcuts import redirect
     from django.utils.http import url_has_allowed_host_and_scheme
 
     if code not in dict(settings.LANGUAGES):
@@ -91,3 +97,26 @@ def sprache(request, code):
         httponly=False,
     )
     return antwort
+
+
+@require_POST
+@csrf_protect
+def folgen(request, art, kennung):
+    """Follow or unfollow a Kommune or Themenfeld by e-mail (staff only); goes back to the page."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path(), reverse("admin:login"))
+    if not (request.user.is_active and request.user.is_staff):
+        raise PermissionDenied("Nur Redakteurinnen und Redakteure können Kommunen und Themenfeldern folgen.")
+    if art == "kommune":
+        from catalog.views import gebiet_or_404
+
+        ziel = gebiet_or_404(kennung)
+        filter_ = {"kommune": ziel}
+    else:
+        ziel = get_object_or_404(Themenfeld, slug=kennung)
+        filter_ = {"themenfeld": ziel}
+    if request.POST.get("aktion") == "entfolgen":
+        Abonnement.objects.filter(user=request.user, **filter_).delete()
+    else:
+        Abonnement.objects.get_or_create(user=request.user, **filter_)
+    return redirect(ziel.get_absolute_url())

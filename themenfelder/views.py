@@ -3,6 +3,7 @@
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from catalog.choices import Vollzug
 from catalog.models import Leistung, Themenfeld
@@ -63,8 +64,8 @@ def fortschritt_diagramm(themenfelder):
             "label": tf.name,
             "url": tf.get_absolute_url(),
             "segmente": [
-                {"wert": tf.abgeschlossen, "klasse": "abgeschlossen", "name": "abgeschlossen"},
-                {"wert": tf.laufend, "klasse": "laufend", "name": "laufend oder teilweise"},
+                {"wert": tf.abgeschlossen, "klasse": "abgeschlossen", "name": _("abgeschlossen")},
+                {"wert": tf.laufend, "klasse": "laufend", "name": _("laufend oder teilweise")},
             ],
         }
         for tf in themenfelder

@@ -48,3 +48,66 @@ def test_sprachwechsel_nur_auf_eigene_seiten(client):
     antwort = client.get("/sprache/fr/")
     assert antwort.status_code == 404
     assert "wird nicht angeboten" in antwort.content.decode()
+
+
+# Every public page type: English with Accept-Language: en (lang="en" and a known English string), German without.
+SEITEN = [
+    ("/", "The 14 Themenfelder (topic areas)", "Die 14 Themenfelder"),
+    ("/kommunen/01061046/", "At a glance", "Auf einen Blick"),
+    ("/kommunen/01/", "in the OZG programme", "im OZG-Programm"),
+    ("/kommunen/?q=Kiel", "Find a Kommune (municipality)", "Kommune finden"),
+    ("/themenfelder/", "Themenfelder (topic areas)", "Stand der Themenfeldbearbeitung"),
+    ("/themenfelder/familie-kind/", "Themenfeld (topic area) ", "Federführung"),
+    (
+        "/leistungen/10000/",
+        "Zuständigkeit (responsibility) and Umsetzungsstand",
+        "Zuständigkeit und Umsetzungsstand je Land",
+    ),
+    ("/labore/", "All Digitalisierungslabore by Themenfeld", "Alle Digitalisierungslabore nach Themenfeld"),
+    ("/labore/ummeldung/", "Main navigation", "Hauptnavigation"),
+    ("/suche/?q=Elterngeld", "Search the portal", "Portal durchsuchen"),
+    ("/impressum/", "Content and data", "Inhalte und Daten"),
+    ("/datenschutz/", "Privacy policy", "Datenschutzerklärung"),
+    ("/barrierefreiheit/", "Accessibility statement", "Erklärung zur Barrierefreiheit"),
+    ("/datenquellen/", "Seed tables", "Seed-Tabellen"),
+    ("/gibt-es-nicht/", "This page does not exist", "Diese Seite gibt es nicht"),
+]
+
+
+@pytest.mark.parametrize(("pfad", "englisch", "deutsch"), SEITEN)
+def test_jede_seitenart_englisch_und_deutsch(client, pfad, englisch, deutsch):
+    antwort = client.get(pfad, HTTP_ACCEPT_LANGUAGE="en")
+    assert antwort.status_code in (200, 404)
+    html = antwort.content.decode()
+    assert '<html lang="en">' in html
+    assert englisch in html
+    html = client.get(pfad).content.decode()
+    assert '<html lang="de">' in html
+    assert deutsch in html
+    assert englisch not in html
+
+
+def test_fachbegriffe_mit_erklaerung(client):
+    html = client.get("/leistungen/10000/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    for begriff in ("Themenfeld (topic area)", "Lage (life situation)", "Typisierung (type classification)"):
+        assert begriff in html
+    html = client.get("/leistungen/10000/").content.decode()
+    assert "topic area" not in html and "(life situation)" not in html
+
+
+def test_fehlerseite_500_englisch_und_deutsch(rf):
+    from django.utils import translation
+    from django.views.defaults import server_error
+
+    with translation.override("en"):
+        html = server_error(rf.get("/")).content.decode()
+    assert '<html lang="en">' in html and "An error has occurred" in html
+    with translation.override("de"):
+        html = server_error(rf.get("/")).content.decode()
+    assert '<html lang="de">' in html and "Ein Fehler ist aufgetreten" in html
+
+
+def test_berichte_englisch(client):
+    html = client.get("/berichte/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<html lang="en">' in html and "Reports on the OZG implementation" in html
+    assert "Berichte zur OZG-Umsetzung" in client.get("/berichte/").content.decode()

@@ -725,6 +725,9 @@ def oeffentliche_urls() -> list[tuple[str, tuple]]:
         ("/opendaten/gibt-es-nicht.csv", fehlt),
         ("/sprache/en/", (302,)),
         ("/sprache/xx/", fehlt),
+        # Folgen (staff e-mail follows): POST only; an anonymous POST goes to the login (see tests/opendata).
+        (f"/folgen/kommune/{KIEL}/", (405,)),
+        (f"/folgen/themenfeld/{themenfeld}/", (405,)),
     ]
 
 

@@ -136,3 +136,10 @@ def test_kreis_page_lists_its_aemter_and_gemeinden(client):
     assert 'href="/kommunen/010615138/">Itzehoe-Land</a> (Amt,' in html
     assert "Gemeinden im Kreis (" in html
     assert 'href="/kommunen/01061046/">Itzehoe, Stadt</a>' in html  # amtsfrei: listed itself
+
+
+@pytest.mark.django_db
+def test_numbers_are_written_the_german_way(client):
+    html = client.get("/kommunen/01061034/").content.decode()  # Heiligenstedten
+    assert "8,97 km²" in html
+    assert "1.487" in html  # Einwohner
