@@ -85,17 +85,12 @@ class XLSXRenderer(renderers.BaseRenderer):
     render_style = "binary"
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
-        from openpyxl import Workbook
+        # The same XLSX writer as the page downloads (bold, frozen header row).
+        from catalog.exports import xlsx_bytes
 
         spalten, rows = _rows(data, renderer_context)
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet(str(_("Daten")))
-        sheet.append(spalten)
-        for row in rows:
-            sheet.append([row.get(spalte) for spalte in spalten])
-        puffer = io.BytesIO()
-        workbook.save(puffer)
+        inhalt = xlsx_bytes(spalten, ([row.get(spalte) for spalte in spalten] for row in rows), str(_("Daten")))
         response = (renderer_context or {}).get("response")
         if response is not None and response.status_code == 200:
             response["Content-Disposition"] = f'attachment; filename="{_dateiname(renderer_context, "xlsx")}"'
-        return puffer.getvalue()
+        return inhalt
