@@ -3,6 +3,7 @@
 Tests run inside a transaction that is rolled back, so each sees the real data unchanged.
 """
 
+import os
 import shutil
 from pathlib import Path
 
@@ -12,6 +13,36 @@ from django.core.management import call_command
 import pytest
 
 from catalog.models import Gebietskoerperschaft, Leistung
+
+
+# Which tests belong to which variant of the suite. `.ci/run` runs the suite twice: embedded (SQLite, inline tasks)
+# and against PostgreSQL + Redis with real Celery workers. A test that needs the second variant is not collected in
+# the first (deselected, not skipped), so that under CI=true *every* skip is a failure: a missing Chromium, Redis,
+# PostgreSQL or worker must never pass silently.
+def _mit_postgres_und_redis() -> bool:
+    return os.environ.get("DATABASE_URL", "").startswith("postgres") and bool(os.environ.get("REDIS_URL"))
+
+
+def pytest_collection_modifyitems(config, items):
+    def gehoert_nicht_hierher(item) -> bool:
+        if item.get_closest_marker("celery_worker"):
+            return not _mit_postgres_und_redis()
+        return bool(item.get_closest_marker("eingebettet") and os.environ.get("DATABASE_URL"))
+
+    behalten = [item for item in items if not gehoert_nicht_hierher(item)]
+    abgewaehlt = [item for item in items if gehoert_nicht_hierher(item)]
+    if abgewaehlt:
+        config.hook.pytest_deselected(items=abgewaehlt)
+        items[:] = behalten
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.skipped and os.environ.get("CI") == "true" and not hasattr(report, "wasxfail"):
+        report.outcome = "failed"
+        report.longrepr = f"CI=true: übersprungen ist hier ein Fehler ({report.longrepr})"
+    return report
 
 
 @pytest.fixture(scope="session")

@@ -27,13 +27,7 @@ from berichte.tasks import bericht_bauen, entprell_schluessel
 from catalog.models import Themenfeld
 from themenfelder.models import PhasenStatus
 
-pytestmark = [
-    pytest.mark.celery_worker,
-    pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="braucht REDIS_URL (echter Broker)"),
-    pytest.mark.skipif(
-        not os.environ.get("DATABASE_URL", "").startswith("postgres"), reason="braucht PostgreSQL (DATABASE_URL)"
-    ),
-]
+pytestmark = pytest.mark.celery_worker  # needs PostgreSQL and Redis; see tests/conftest.py
 
 T = Berichtsart.THEMENFELDBEARBEITUNG
 ROOT = Path(__file__).resolve().parents[2]

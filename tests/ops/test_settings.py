@@ -35,9 +35,8 @@ def test_production_refuses_weak_secret_key(key):
     assert _check({"SECRET_KEY": key}).returncode != 0
 
 
+@pytest.mark.eingebettet
 def test_embedded_default_is_sqlite_with_inline_tasks(settings):
-    if os.environ.get("DATABASE_URL"):
-        pytest.skip("läuft gegen DATABASE_URL")
     assert settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
 
 

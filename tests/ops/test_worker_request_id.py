@@ -12,10 +12,7 @@ import pytest
 from ozgportal.observability import request_id_var
 from ozgportal.tasks import diagnose
 
-pytestmark = [
-    pytest.mark.celery_worker,
-    pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="braucht REDIS_URL (echter Broker)"),
-]
+pytestmark = pytest.mark.celery_worker  # needs PostgreSQL and Redis; see tests/conftest.py
 
 
 @pytest.fixture
