@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from simple_history.utils import bulk_update_with_history
 
-from ozgportal.admin import RedaktionAdmin, RedaktionModelAdmin
-from ozgportal.rules import ist_fitko, kommunen_von, laender_von
+from redaktion.admin import RedaktionAdmin, RedaktionModelAdmin
+from redaktion.rules import ist_fitko, kommunen_von, laender_von
 from themenfelder.models import PhasenStatus, TandemRolle, Teilnahme
 
 from .imports_admin import ImportAdminMixin

@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from ozgportal.admin import RedaktionAdmin
+from redaktion.admin import RedaktionAdmin
 from themenfelder.models import Teilnahme
 
 from .models import Labor

@@ -5,7 +5,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Gebietskoerperschaft
-from ozgportal.admin import RedaktionAdmin
+from redaktion.admin import RedaktionAdmin
 
 from . import admin_views
 from .models import PhasenStatus, TandemRolle, Teilnahme

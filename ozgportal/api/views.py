@@ -80,7 +80,7 @@ class ConditionalGetMixin:
 
 
 def pruefe_neuen_stand(request, serializer, aktion: str):
-    """Ask the rules again with the object as it will be saved, as ``ozgportal.rules`` asks of every editor.
+    """Ask the rules again with the object as it will be saved, as ``redaktion.rules`` asks of every editor.
 
     Without this a Land-Redaktion could create a row for another Land, or move one there.
     """

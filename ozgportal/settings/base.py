@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "core",
+    "redaktion",
     "ozgportal",
     "catalog",
     "themenfelder",
@@ -230,7 +231,7 @@ CONTENT_SECURITY_POLICY = {
 # --- Redaktion und Anmeldung ------------------------------------------------------------------------
 # Brute-force lockout (django-axes): after 5 failed logins for one user name from one address, that pair is
 # locked for an hour; a successful login resets the count. Second factor (django-otp, TOTP) is optional per
-# user: whoever has a confirmed device must enter its code at the admin login (ozgportal.forms).
+# user: whoever has a confirmed device must enter its code at the admin login (redaktion.forms).
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

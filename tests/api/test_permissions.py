@@ -1,11 +1,11 @@
-"""Public read; writes need an API key or a user whose rules allow it (the admin's rules, see ozgportal.rules)."""
+"""Public read; writes need an API key or a user whose rules allow it (the admin's rules, see redaktion.rules)."""
 
 from django.contrib.auth.models import Group
 
 import pytest
 
 from catalog.models import Gebietskoerperschaft, Umsetzungsstand
-from ozgportal.models import Redaktionszuordnung
+from redaktion.models import Redaktionszuordnung
 
 from .conftest import user_with_perms
 
