@@ -19,8 +19,8 @@ from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from core.seitencache import oeffentliche_seite
 from labore.models import Labor
-from ozgportal.seitencache import oeffentliche_seite
 from themenfelder.models import TandemRolle, Teilnahme
 
 from . import suche

@@ -7,7 +7,7 @@ from django.shortcuts import render
 from catalog import suche as suche_in
 from catalog.choices import Vollzug
 from catalog.models import Leistung
-from ozgportal.seitencache import oeffentliche_seite
+from core.seitencache import oeffentliche_seite
 from themenfelder.choices import Phase
 from themenfelder.views import fortschritt_diagramm, phasen_matrix, themenfelder_mit_zahlen
 

@@ -7,8 +7,8 @@ from django.utils.translation import gettext as _
 
 from catalog.choices import Vollzug
 from catalog.models import Leistung, Themenfeld
+from core.seitencache import oeffentliche_seite
 from labore.models import Labor
-from ozgportal.seitencache import oeffentliche_seite
 
 from .choices import Phase, PhasenStatus, Rolle, Umfang
 from .models import PhasenStatus as PhasenStatusModell

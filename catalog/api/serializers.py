@@ -27,8 +27,8 @@ from catalog.models import (
     Zustaendigkeit,
 )
 from catalog.zustaendigkeit import ermittle
+from core.api.fields import NestedKeyField
 from labore.models import Labor
-from ozgportal.api.fields import NestedKeyField
 
 
 def leika_schluessel(leistung) -> list[str]:

@@ -18,9 +18,9 @@ from catalog.models import (
     Umsetzungsstand,
     Zustaendigkeit,
 )
+from core.api.pagination import CursorPagination, SeitenPagination
+from core.api.views import ReadWriteViewSet, SchluesselLookupMixin
 from labore.models import Labor
-from ozgportal.api.pagination import CursorPagination, SeitenPagination
-from ozgportal.api.views import ReadWriteViewSet, SchluesselLookupMixin
 
 from . import filtersets, serializers
 

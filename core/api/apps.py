@@ -4,8 +4,8 @@ from django.apps import AppConfig
 class ApiConfig(AppConfig):
     """Shared machinery of the REST API; installs the write tracker behind ETag and Last-Modified."""
 
-    name = "ozgportal.api"
-    label = "ozgportal_api"
+    name = "core.api"
+    label = "core_api"
     verbose_name = "REST-API"
 
     def ready(self):

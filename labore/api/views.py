@@ -3,8 +3,8 @@
 from django.db.models import Prefetch
 
 from catalog.models import Leistung
+from core.api.views import ReadWriteViewSet
 from labore.models import Labor
-from ozgportal.api.views import ReadWriteViewSet
 from themenfelder.models import Teilnahme
 
 from . import filtersets, serializers

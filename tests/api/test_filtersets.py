@@ -3,8 +3,8 @@
 import pytest
 
 from catalog.api import filtersets as catalog_filtersets
+from core.api.filters import ApiFilterSet
 from labore.api import filtersets as labore_filtersets
-from ozgportal.api.filters import ApiFilterSet
 from ozgportal.api.urls import router
 from themenfelder.api import filtersets as themenfelder_filtersets
 

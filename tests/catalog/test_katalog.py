@@ -8,7 +8,7 @@ import pytest
 from catalog.choices import Vollzug
 from catalog.importers import import_katalog
 from catalog.models import Lage, LeikaLeistung, Leistung, Themenfeld
-from ozgportal.importing import Zaehler
+from core.importing import Zaehler
 
 pytestmark = pytest.mark.django_db
 

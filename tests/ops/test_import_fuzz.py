@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from catalog.importers import GV_SPALTEN, LEIKA_SPALTEN, lese_gemeindeverzeichnis, lese_katalog
-from ozgportal.importing import ImportFehler
+from core.importing import ImportFehler
 
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 

@@ -8,8 +8,8 @@ import django_filters
 
 from catalog.api.filtersets import choices_in, datum_bereich, gebiet_filter, laender_filter, ozg_id_in, schluessel_in
 from catalog.models import Themenfeld
-from ozgportal.api.exceptions import ParameterError
-from ozgportal.api.filters import ApiFilterSet, BooleanFilter
+from core.api.exceptions import ParameterError
+from core.api.filters import ApiFilterSet, BooleanFilter
 from themenfelder.choices import Phase, Rolle, TeilnahmeArt, Umfang
 from themenfelder.choices import PhasenStatus as PhasenStatusWert
 from themenfelder.models import PhasenStatus, TandemRolle, Teilnahme

@@ -6,8 +6,8 @@ from django.db.models import Prefetch
 
 from catalog.api.views import anzahl
 from catalog.models import Lage, Leistung, Themenfeld
+from core.api.views import ReadWriteViewSet, SchluesselLookupMixin
 from labore.models import Labor
-from ozgportal.api.views import ReadWriteViewSet, SchluesselLookupMixin
 from themenfelder.models import PhasenStatus, TandemRolle, Teilnahme
 
 from . import filtersets, serializers

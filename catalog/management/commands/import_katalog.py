@@ -3,7 +3,7 @@ from pathlib import Path
 from django.conf import settings
 
 from catalog.importers import import_katalog
-from ozgportal.management.base import ImportCommand
+from core.management.base import ImportCommand
 
 
 class Command(ImportCommand):
