@@ -19,13 +19,13 @@ from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from core.exports import csv_response, xlsx_response
 from core.seitencache import oeffentliche_seite
 from labore.models import Labor
 from themenfelder.models import TandemRolle, Teilnahme
 
 from . import suche
 from .choices import Ebene, EffektiveEbene, Textkennzeichen, UmsetzungsStatus
-from .exports import csv_response, xlsx_response
 from .filtersets import KommuneLeistungFilter, status_text
 from .models import Gebietskoerperschaft, LeikaLeistung, Leistung, Umsetzungsstand, Zustaendigkeit
 from .zustaendigkeit import ermittle
