@@ -8,7 +8,6 @@ from django.utils.translation import gettext as _
 from catalog.choices import Vollzug
 from catalog.models import Leistung, Themenfeld
 from core.seitencache import oeffentliche_seite
-from labore.models import Labor
 
 from .choices import Phase, PhasenStatus, Rolle, Umfang
 from .models import PhasenStatus as PhasenStatusModell
@@ -123,7 +122,7 @@ def themenfeld(request, slug):
             "einzelthemen": [r for r in rollen if r.umfang == Umfang.EINZELTHEMA],
             "leistungen": leistungen,
             "labore": list(
-                Labor.objects.filter(themenfeld=tf).annotate(leistungen_anzahl=Count("leistungen")).order_by("titel")
+                tf.labore.annotate(leistungen_anzahl=Count("leistungen")).order_by("titel")
             ),
             "teilnahmen": list(
                 Teilnahme.objects.filter(themenfeld=tf).select_related("gebiet", "organisation", "labor")

@@ -7,7 +7,6 @@ from django.db.models import Prefetch
 from catalog.api.views import anzahl
 from catalog.models import Lage, Leistung, Themenfeld
 from core.api.views import ReadWriteViewSet, SchluesselLookupMixin
-from labore.models import Labor
 from themenfelder.models import PhasenStatus, TandemRolle, Teilnahme
 
 from . import filtersets, serializers
@@ -19,7 +18,8 @@ class ThemenfeldViewSet(ReadWriteViewSet):
     queryset = Themenfeld.objects.annotate(
         lagen_anzahl=anzahl(Lage, "themenfeld"),
         leistungen_anzahl=anzahl(Leistung, "lage__themenfeld"),
-        labore_anzahl=anzahl(Labor, "themenfeld"),
+        # labore sits above themenfelder: its model is reached through the reverse relation Themenfeld.labore.
+        labore_anzahl=anzahl(Themenfeld.labore.rel.related_model, "themenfeld"),
     ).prefetch_related(
         Prefetch("tandem", queryset=TandemRolle.objects.select_related("land", "organisation")),
         Prefetch(
