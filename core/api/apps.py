@@ -9,6 +9,7 @@ class ApiConfig(AppConfig):
     verbose_name = "REST-API"
 
     def ready(self):
-        from . import caching, schema  # noqa: F401  (schema registers drf-spectacular extensions)
+        # In ready(): both need the app registry and settings loaded; schema registers drf-spectacular extensions.
+        from . import caching, schema  # noqa: F401
 
         caching.install_write_tracker()

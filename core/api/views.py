@@ -11,7 +11,7 @@ from rest_framework.response import Response
 
 from . import antwort_cache
 from .caching import aktueller_datenstand
-from .exceptions import CacheTreffer, NotModified
+from .exceptions import CacheTreffer, NotModified, problem
 from .permissions import api_key_gueltig
 from .renderers import ProblemJSONRenderer
 
@@ -144,8 +144,6 @@ def ping(request):
 
 def nicht_gefunden(request):
     """Unknown API paths answer problem details, not the portal's HTML 404 page."""
-    from .exceptions import problem
-
     return JsonResponse(
         problem(404, "Diese Adresse gibt es in der API nicht.", instance=request.get_full_path()),
         status=404,
