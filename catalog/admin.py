@@ -10,7 +10,7 @@ from simple_history.utils import bulk_update_with_history
 from redaktion.admin import RedaktionAdmin, RedaktionModelAdmin
 from redaktion.rules import ist_fitko, kommunen_von, laender_von
 
-from .imports_admin import ImportAdminMixin
+from .importers.verwaltung import ImportAdminMixin
 from .models import (
     Gebietskoerperschaft,
     KommunaleUmsetzung,

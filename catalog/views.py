@@ -24,7 +24,7 @@ from core.seitencache import oeffentliche_seite
 
 from . import suche
 from .choices import Ebene, EffektiveEbene, Textkennzeichen, UmsetzungsStatus
-from .filtersets import KommuneLeistungFilter, status_text
+from .filtersets.seiten import KommuneLeistungFilter, status_text
 from .models import Gebietskoerperschaft, LeikaLeistung, Leistung, Umsetzungsstand, Zustaendigkeit
 from .zustaendigkeit import ermittle
 

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 import django_filters
 
-from catalog.api.filtersets import choices_in, datum_bereich, gebiet_filter, laender_filter, ozg_id_in, schluessel_in
+from catalog.filtersets.api import choices_in, datum_bereich, gebiet_filter, laender_filter, ozg_id_in, schluessel_in
 from catalog.models import Themenfeld
 from core.api.exceptions import ParameterError
 from core.api.filters import ApiFilterSet, BooleanFilter

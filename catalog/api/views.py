@@ -21,7 +21,8 @@ from catalog.models import (
 from core.api.pagination import CursorPagination, SeitenPagination
 from core.api.views import ReadWriteViewSet, SchluesselLookupMixin
 
-from . import filtersets, serializers
+from ..filtersets import api as filtersets
+from . import serializers
 
 
 class KommaListe(Aggregate):

@@ -13,9 +13,9 @@ from django.db.models import Count, Min
 from core.importing import Fehler, Fehlerliste, ImportFehler, Zaehler, read_csv, sync
 from core.text import slug
 
-from . import typisierung
-from .choices import SATZART_EBENE, Ebene, Textkennzeichen, Vollzug
-from .models import Gebietskoerperschaft, Lage, LeikaLeistung, Leistung, Themenfeld
+from .. import typisierung
+from ..choices import SATZART_EBENE, Ebene, Textkennzeichen, Vollzug
+from ..models import Gebietskoerperschaft, Lage, LeikaLeistung, Leistung, Themenfeld
 
 # --- Gemeindeverzeichnis ----------------------------------------------------------------------------
 

@@ -33,8 +33,8 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from core.importing import Fehler, Fehlerliste, read_csv
 
-from .choices import KUERZEL_LAND, LAND_KUERZEL, Anschlussstatus, Reifegradmodell, UmsetzungsStatus, VollzugsEbene
-from .models import Gebietskoerperschaft, KommunaleUmsetzung, LeikaLeistung, Leistung, Umsetzungsstand, Zustaendigkeit
+from ..choices import KUERZEL_LAND, LAND_KUERZEL, Anschlussstatus, Reifegradmodell, UmsetzungsStatus, VollzugsEbene
+from ..models import Gebietskoerperschaft, KommunaleUmsetzung, LeikaLeistung, Leistung, Umsetzungsstand, Zustaendigkeit
 
 SIGNING_SALT = "catalog.imports_admin"
 MAX_BYTES = 5 * 1024 * 1024

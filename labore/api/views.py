@@ -7,7 +7,8 @@ from core.api.views import ReadWriteViewSet
 from labore.models import Labor
 from themenfelder.models import Teilnahme
 
-from . import filtersets, serializers
+from .. import filtersets
+from . import serializers
 
 
 class LaborViewSet(ReadWriteViewSet):

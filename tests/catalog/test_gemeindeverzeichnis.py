@@ -7,7 +7,7 @@ from django.core.management import CommandError, call_command
 import pytest
 
 from catalog.choices import Ebene, Textkennzeichen
-from catalog.importers import import_gemeindeverzeichnis
+from catalog.importers.quellen import import_gemeindeverzeichnis
 from catalog.models import Gebietskoerperschaft as G
 from core.importing import ImportFehler, Zaehler
 

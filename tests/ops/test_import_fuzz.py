@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from catalog.importers import GV_SPALTEN, LEIKA_SPALTEN, lese_gemeindeverzeichnis, lese_katalog
+from catalog.importers.quellen import GV_SPALTEN, LEIKA_SPALTEN, lese_gemeindeverzeichnis, lese_katalog
 from core.importing import ImportFehler
 
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -9,7 +9,8 @@ from catalog.models import Lage, Leistung, Themenfeld
 from core.api.views import ReadWriteViewSet, SchluesselLookupMixin
 from themenfelder.models import PhasenStatus, TandemRolle, Teilnahme
 
-from . import filtersets, serializers
+from .. import filtersets
+from . import serializers
 
 
 class ThemenfeldViewSet(ReadWriteViewSet):

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from catalog.importers import import_gemeindeverzeichnis
+from catalog.importers.quellen import import_gemeindeverzeichnis
 from core.management.base import ImportCommand
 
 

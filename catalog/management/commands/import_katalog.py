@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from catalog.importers import import_katalog
+from catalog.importers.quellen import import_katalog
 from core.management.base import ImportCommand
 
 
