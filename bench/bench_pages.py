@@ -79,6 +79,7 @@ def main() -> int:
     from django.core.wsgi import get_wsgi_application
     from django.db.models import Count, Sum
 
+    # The project's modules load only after django.setup() above (the benchmark sets its settings first).
     from catalog.choices import Ebene
     from catalog.models import Gebietskoerperschaft, Leistung
 
