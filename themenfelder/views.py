@@ -121,9 +121,7 @@ def themenfeld(request, slug):
             "mitarbeit": [r for r in rollen if r.rolle == Rolle.MITARBEIT and r.umfang == Umfang.THEMENFELD],
             "einzelthemen": [r for r in rollen if r.umfang == Umfang.EINZELTHEMA],
             "leistungen": leistungen,
-            "labore": list(
-                tf.labore.annotate(leistungen_anzahl=Count("leistungen")).order_by("titel")
-            ),
+            "labore": list(tf.labore.annotate(leistungen_anzahl=Count("leistungen")).order_by("titel")),
             "teilnahmen": list(
                 Teilnahme.objects.filter(themenfeld=tf).select_related("gebiet", "organisation", "labor")
             ),
