@@ -17,6 +17,8 @@ from django.db import connection
 import psycopg
 import pytest
 
+from ozgportal.management.commands.restore import neue_bezeichnungen
+
 WURZEL = Path(__file__).resolve().parents[2]
 
 DATEN_ANLEGEN = """
@@ -96,3 +98,31 @@ def test_von_null_und_aus_dem_alten_stand(leere_datenbank):
 
 def test_keine_fehlende_migration(tmp_path):
     _manage(f"sqlite:///{tmp_path / 'leer.sqlite3'}", "makemigrations", "--check", "--dry-run")
+
+
+def test_alte_sicherung_nennt_die_neue_app():
+    # A backup written before the move names the ozgportal app for the rows and for the groups' permissions.
+    alt = {
+        "objekte": [
+            {"model": "ozgportal.redaktionszuordnung", "pk": 1, "fields": {"bemerkung": ""}},
+            {
+                "model": "auth.group",
+                "pk": 1,
+                "fields": {
+                    "name": "FITKO-Redaktion",
+                    "permissions": [
+                        ["change_redaktionszuordnung", "ozgportal", "redaktionszuordnung"],
+                        ["change_leistung", "catalog", "leistung"],
+                    ],
+                },
+            },
+        ],
+        "anzahl": {"auth.group": 1, "ozgportal.redaktionszuordnung": 1},
+    }
+    neu = neue_bezeichnungen(alt)
+    assert neu["objekte"][0]["model"] == "redaktion.redaktionszuordnung"
+    assert neu["objekte"][1]["fields"]["permissions"] == [
+        ["change_redaktionszuordnung", "redaktion", "redaktionszuordnung"],
+        ["change_leistung", "catalog", "leistung"],
+    ]
+    assert neu["anzahl"] == {"auth.group": 1, "redaktion.redaktionszuordnung": 1}
