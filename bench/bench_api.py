@@ -74,6 +74,7 @@ def einrichten():
         cursor.execute("SELECT pg_advisory_lock(4242)")  # one setup at a time across benchmarks
         try:
             call_command("migrate", "--noinput", verbosity=0)
+            # Models load only once the benchmark has configured and set up Django in this process.
             from catalog.models import Leistung
 
             if not Leistung.objects.exists():

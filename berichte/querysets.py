@@ -4,6 +4,7 @@ from django.db import models
 class BerichtslaufQuerySet(models.QuerySet):
     def aktuell(self, art: str):
         """The current build of ``art`` (the one ``AktuellerBericht`` points to), or None."""
+        # models.py builds its managers from this module, so the model is looked up when the query runs.
         from .models import AktuellerBericht
 
         zeiger = AktuellerBericht.objects.filter(art=art).select_related("lauf").first()

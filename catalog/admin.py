@@ -2,18 +2,15 @@
 
 from django.contrib import admin, messages
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from simple_history.utils import bulk_update_with_history
 
-from ozgportal.admin import RedaktionAdmin, RedaktionModelAdmin
-from ozgportal.rules import ist_fitko, kommunen_von, laender_von
-from themenfelder.models import PhasenStatus, TandemRolle, Teilnahme
+from redaktion.admin import RedaktionAdmin, RedaktionModelAdmin
+from redaktion.rules import ist_fitko, kommunen_von, laender_von
 
-from .imports_admin import ImportAdminMixin
+from .importers.verwaltung import ImportAdminMixin
 from .models import (
     Gebietskoerperschaft,
     KommunaleUmsetzung,
@@ -21,7 +18,6 @@ from .models import (
     LeikaLeistung,
     Leistung,
     Organisation,
-    Themenfeld,
     Umsetzungsstand,
     Zustaendigkeit,
 )
@@ -53,71 +49,6 @@ class OrganisationAdmin(RedaktionModelAdmin):
     search_fields = ["kurzname", "name"]
     list_select_related = ["land"]
     prepopulated_fields = {"slug": ["kurzname"]}
-
-
-class LageInline(admin.TabularInline):
-    model = Lage
-    fields = ["name", "slug"]
-    extra = 0
-    show_change_link = True
-
-
-class TandemRolleInline(admin.TabularInline):
-    model = TandemRolle
-    fields = ["rolle", "umfang", "land", "organisation", "bemerkung"]
-    extra = 0
-    verbose_name_plural = _("Tandem (Federführung und Mitarbeit)")
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "land":
-            kwargs["queryset"] = Gebietskoerperschaft.objects.laender()
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-
-class PhasenStatusInline(admin.TabularInline):
-    """All Stände of the phases; new Stände are entered in the focused screen ("Phasenstand erfassen")."""
-
-    model = PhasenStatus
-    fields = ["stand", "phase", "status", "quelle"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-    ordering = ["-stand", "phase"]
-    verbose_name_plural = _("Phasenstatus (alle Stände; neue über „Phasenstand erfassen“)")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
-class TeilnahmeInline(admin.TabularInline):
-    model = Teilnahme
-    fields = ["gebiet", "organisation", "art", "labor", "name_im_dokument", "land_im_dokument", "befund", "stand"]
-    raw_id_fields = ["gebiet"]
-    extra = 0
-    verbose_name_plural = _("Teilnehmende Kommunen und IT-Dienstleister")
-
-
-@admin.register(Themenfeld)
-class ThemenfeldAdmin(RedaktionModelAdmin):
-    list_display = ["name", "slug", "phasenstand_link"]
-    search_fields = ["name", "slug"]
-    readonly_fields = ["slug"]
-    inlines = [TandemRolleInline, PhasenStatusInline, LageInline, TeilnahmeInline]
-
-    def get_readonly_fields(self, request, obj=None):
-        # The slug is part of public addresses (/themenfelder/<slug>/): set once, then kept.
-        return [] if obj is None else self.readonly_fields
-
-    def get_prepopulated_fields(self, request, obj=None):
-        return {"slug": ["name"]} if obj is None else {}
-
-    @admin.display(description=_("Phasenstand"))
-    def phasenstand_link(self, obj):
-        return format_html(
-            '<a href="{}">{}</a>',
-            reverse("admin:themenfelder_phasenstatus_stand", args=[obj.slug]),
-            _("Phasenstand erfassen"),
-        )
 
 
 @admin.register(Lage)

@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import OuterRef, Q, Subquery
 
 from .choices import Ebene
+from .zustaendigkeit import effektive_ebene
 
 
 class GebietskoerperschaftQuerySet(models.QuerySet):
@@ -24,6 +25,7 @@ class GebietskoerperschaftQuerySet(models.QuerySet):
 class LeistungQuerySet(models.QuerySet):
     def mit_zustaendigkeit(self, land):
         """Annotate ``zustaendigkeit_erfasst``: the level recorded for the whole Leistung in ``land``, or None."""
+        # models.py builds its managers from this module, so the models are looked up when the query is built.
         from .models import Zustaendigkeit
 
         erfasst = Zustaendigkeit.objects.filter(land=land, leistung=OuterRef("pk"), leika_leistung__isnull=True).values(
@@ -38,8 +40,8 @@ class LeistungQuerySet(models.QuerySet):
         ``EffektiveEbene`` value: recorded, else derived), ``land_status``/``land_reifegrad`` (Umsetzungsstand
         in the Land) and ``kommune_status`` (KommunaleUmsetzung of this Gebietskörperschaft). All in one query.
         """
+        # As above: models.py imports this module.
         from .models import KommunaleUmsetzung, Umsetzungsstand
-        from .zustaendigkeit import effektive_ebene
 
         land_id = gebiet.pk if gebiet.land_id is None else gebiet.land_id
         stand_im_land = Umsetzungsstand.objects.filter(land_id=land_id, leistung=OuterRef("pk"))

@@ -1,4 +1,5 @@
-"""Search for the public pages: Kommunen by name, AGS, ARS or PLZ; Leistungen, LeiKa-Leistungen and Labore by text.
+"""Search for the public pages: Kommunen by name, AGS, ARS or PLZ; Leistungen and LeiKa-Leistungen by text (Labore:
+``labore.suche``, with the same ``textsuche``).
 
 On PostgreSQL the search stems German words (full-text vector with config "german") and tolerates typos (pg_trgm
 word similarity), both backed by the GIN indexes of migration ``catalog.0002_suche``. SQLite has neither, so there
@@ -51,7 +52,7 @@ def _stuecke(text: str) -> list[str]:
     return stuecke
 
 
-def _textsuche(qs, feld: str, text: str):
+def textsuche(qs, feld: str, text: str):
     """Filter and rank ``qs`` by ``text`` in ``feld``; annotates ``treffer`` (higher is better)."""
     umlaute = mit_umlauten(text)
     exakt = Case(
@@ -98,7 +99,7 @@ def kommunen(text: str, limit: int = 20):
         if len(text) >= 2:
             treffer |= Q(ars__startswith=text) | Q(ags__startswith=text)
         return qs.filter(treffer).order_by(Length("ars"), "ars")[:limit]
-    return _textsuche(qs, "name", text).order_by(
+    return textsuche(qs, "name", text).order_by(
         "-treffer", F("einwohner").desc(nulls_last=True), Length("ars"), "name"
     )[:limit]
 
@@ -111,7 +112,7 @@ def leistungen(text: str, limit: int = 20):
         return qs.none()
     if text.isdigit():
         return qs.filter(ozg_id=int(text))[:limit] if len(text) <= 9 else qs.none()
-    return _textsuche(qs, "name", text).order_by("-treffer", "ozg_id")[:limit]
+    return textsuche(qs, "name", text).order_by("-treffer", "ozg_id")[:limit]
 
 
 def leika_leistungen(text: str, limit: int = 20):
@@ -122,14 +123,4 @@ def leika_leistungen(text: str, limit: int = 20):
         return qs.none()
     if text.isdigit():
         return qs.filter(schluessel__startswith=text).order_by("schluessel", "zeile")[:limit]
-    return _textsuche(qs, "bezeichnung", text).order_by("-treffer", "zeile")[:limit]
-
-
-def labore(text: str, limit: int = 20):
-    from labore.models import Labor
-
-    text = normalisiere(text)
-    qs = Labor.objects.select_related("themenfeld")
-    if not text:
-        return qs.none()
-    return _textsuche(qs, "titel", text).order_by("-treffer", "titel")[:limit]
+    return textsuche(qs, "bezeichnung", text).order_by("-treffer", "zeile")[:limit]

@@ -19,14 +19,12 @@ from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from labore.models import Labor
-from ozgportal.seitencache import oeffentliche_seite
-from themenfelder.models import TandemRolle, Teilnahme
+from core.exports import csv_response, xlsx_response
+from core.seitencache import oeffentliche_seite
 
 from . import suche
 from .choices import Ebene, EffektiveEbene, Textkennzeichen, UmsetzungsStatus
-from .exports import csv_response, xlsx_response
-from .filtersets import KommuneLeistungFilter, status_text
+from .filtersets.seiten import KommuneLeistungFilter, status_text
 from .models import Gebietskoerperschaft, LeikaLeistung, Leistung, Umsetzungsstand, Zustaendigkeit
 from .zustaendigkeit import ermittle
 
@@ -328,7 +326,9 @@ def kommune(request, schluessel):
 
 def _teilnahmen(gebiet):
     """Participation in Themenfeldern and Labore of this Gebietskörperschaft and of those above it."""
-    qs = Teilnahme.objects.select_related("themenfeld", "labor", "gebiet").order_by("themenfeld__name", "position")
+    # Teilnahmen (themenfelder, a layer above) are reached through their relation to the Gebietskörperschaft.
+    teilnahmen = Gebietskoerperschaft.teilnahmen.rel.related_model.objects
+    qs = teilnahmen.select_related("themenfeld", "labor", "gebiet").order_by("themenfeld__name", "position")
     if gebiet.ebene == Ebene.LAND:
         return list(qs.filter(Q(gebiet=gebiet) | Q(gebiet__land=gebiet)))
     ids = [g.pk for g in (gebiet, verwaltung_von(gebiet), gebiet.kreis, gebiet.land) if g is not None]
@@ -346,9 +346,7 @@ def _umfeld(gebiet):
         return {
             "unterebene_titel": _("Kreise und kreisfreie Städte"),
             "unterebene": list(Gebietskoerperschaft.objects.filter(land=gebiet, ebene=Ebene.KREIS).order_by("name")),
-            "tandem_rollen": list(
-                TandemRolle.objects.filter(land=gebiet).select_related("themenfeld").order_by("themenfeld__name")
-            ),
+            "tandem_rollen": list(gebiet.tandem_rollen.select_related("themenfeld").order_by("themenfeld__name")),
             "land_stand": stand,
         }
     if gebiet.ebene == Ebene.KREIS:
@@ -437,7 +435,7 @@ def leistung(request, ozg_id):
             "leistung": leistung,
             "leika": list(leistung.leika_leistungen.order_by("zeile")),
             "laender": laender,
-            "labore": list(Labor.objects.filter(leistungen=leistung).select_related("themenfeld")),
+            "labore": list(leistung.labore.select_related("themenfeld")),
             "hat_stand": any(land.status for land in laender),
         },
     )

@@ -3,18 +3,18 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from ozgportal.admin import RedaktionAdmin
-from themenfelder.models import Teilnahme
+from redaktion.admin import RedaktionAdmin
+from themenfelder.admin import TeilnahmeInline as ThemenfeldTeilnahmeInline
 
 from .models import Labor
 
 
-class TeilnahmeInline(admin.TabularInline):
-    model = Teilnahme
+class TeilnahmeInline(ThemenfeldTeilnahmeInline):
+    """The Themenfeld page's inline, seen from the Labor: the Themenfeld instead of the Labor column."""
+
     fields = ["themenfeld", "gebiet", "organisation", "art", "name_im_dokument", "land_im_dokument", "befund", "stand"]
+    raw_id_fields = []
     autocomplete_fields = ["gebiet"]
-    extra = 0
-    verbose_name_plural = _("Teilnehmende Kommunen und IT-Dienstleister")
 
 
 @admin.register(Labor)

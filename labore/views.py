@@ -4,7 +4,7 @@ from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import render
 
-from ozgportal.seitencache import oeffentliche_seite
+from core.seitencache import oeffentliche_seite
 from themenfelder.models import Teilnahme
 
 from .models import Labor

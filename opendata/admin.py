@@ -1,10 +1,10 @@
-"""Admin of webhooks (FITKO-Redaktion only, by the rules in ozgportal.rules), their delivery log and e-mail follows."""
+"""Admin of webhooks (FITKO-Redaktion only, by the rules in redaktion.rules), their delivery log and e-mail follows."""
 
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from ozgportal.admin import RedaktionModelAdmin
-from ozgportal.rules import ist_fitko
+from redaktion.admin import RedaktionModelAdmin
+from redaktion.rules import ist_fitko
 
 from .choices import ZustellStatus
 from .models import Abonnement, WebhookAbo, WebhookZustellung

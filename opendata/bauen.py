@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 
-from catalog.exports import csv_bytes, xlsx_bytes
+from core.exports import csv_bytes, xlsx_bytes
 
 from .choices import Format
 from .datensaetze import LIZENZEN, alle

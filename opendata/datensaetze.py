@@ -11,6 +11,12 @@ from datetime import date
 from django.db.models import Count
 from django.db.models.functions import Coalesce
 
+from berichte.models import Berichtslauf
+from berichte.tabellen import TABELLEN, wert
+from catalog.models import Gebietskoerperschaft, LeikaLeistung, Leistung, Zustaendigkeit
+from labore.models import Labor
+from themenfelder.models import PhasenStatus, TandemRolle, Teilnahme
+
 #: Licences in the DCAT catalogue. Destatis data: Datenlizenz Deutschland – Namensnennung 2.0 (required by the
 #: source). The catalogue extract comes from kdn-nrw/OZG-Datenbank-NRW under MIT. Our own transcriptions and
 #: everything derived from several sources (tandems, phases, Labore, reports): also dl-by-de/2.0, the licence
@@ -57,8 +63,6 @@ def _werte(qs, spalten):
 
 
 def leistungen():
-    from catalog.models import Leistung
-
     spalten = [
         ("ozg_id", "OZG-ID"),
         ("name", "Name"),
@@ -73,8 +77,6 @@ def leistungen():
 
 
 def leika():
-    from catalog.models import LeikaLeistung
-
     spalten = [
         ("zeile", "Zeile im Katalog"),
         ("schluessel", "LeiKa-Schlüssel"),
@@ -91,8 +93,6 @@ def leika():
 
 
 def gebiete():
-    from catalog.models import Gebietskoerperschaft
-
     spalten = [
         ("ars", "Regionalschlüssel (ARS)"),
         ("ags", "Gemeindeschlüssel (AGS)"),
@@ -112,8 +112,6 @@ def gebiete():
 
 
 def zustaendigkeiten():
-    from catalog.models import Zustaendigkeit
-
     spalten = [
         ("land__ars", "Land (ARS)"),
         ("land__name", "Land"),
@@ -129,8 +127,6 @@ def zustaendigkeiten():
 
 
 def tandems():
-    from themenfelder.models import TandemRolle
-
     spalten = [
         ("themenfeld__slug", "Themenfeld"),
         ("themenfeld__name", "Themenfeld (Name)"),
@@ -146,8 +142,6 @@ def tandems():
 
 
 def phasenstatus():
-    from themenfelder.models import PhasenStatus
-
     spalten = [
         ("themenfeld__slug", "Themenfeld"),
         ("themenfeld__name", "Themenfeld (Name)"),
@@ -160,8 +154,6 @@ def phasenstatus():
 
 
 def labore():
-    from labore.models import Labor
-
     spalten = [
         ("slug", "Kürzel"),
         ("titel", "Titel"),
@@ -184,8 +176,6 @@ def labore():
 
 
 def teilnahmen():
-    from themenfelder.models import Teilnahme
-
     spalten = [
         ("themenfeld__slug", "Themenfeld"),
         ("gebiet__ars", "Gebiet (ARS)"),
@@ -203,9 +193,6 @@ def teilnahmen():
 
 def bericht(schluessel: str):
     def zeilen():
-        from berichte.models import Berichtslauf
-        from berichte.tabellen import TABELLEN, wert
-
         tabelle = TABELLEN[schluessel]
         spalten = tabelle.spalten
         lauf = Berichtslauf.objects.aktuell(tabelle.art)
@@ -218,8 +205,6 @@ def bericht(schluessel: str):
 
 
 def _berichte() -> list[Datensatz]:
-    from berichte.tabellen import TABELLEN
-
     return [
         Datensatz(
             f"bericht-{schluessel}",

@@ -8,6 +8,7 @@ from django.http import Http404
 from django.utils.feedgenerator import Atom1Feed
 
 from catalog.models import Leistung, Themenfeld
+from catalog.views import gebiet_or_404
 
 from . import ereignisse
 
@@ -102,8 +103,6 @@ class LeistungFeed(_AenderungsFeed):
 
 class KommuneFeed(_AenderungsFeed):
     def get_object(self, request, schluessel):
-        from catalog.views import gebiet_or_404
-
         return gebiet_or_404(schluessel)
 
     def title(self, obj):

@@ -16,6 +16,7 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_POST, require_safe
 
 from catalog.models import Themenfeld
+from catalog.views import gebiet_or_404
 
 from .bauen import CONTENT_TYPES, bauen, datei, pfad
 from .choices import Format
@@ -108,8 +109,6 @@ def folgen(request, art, kennung):
     if not (request.user.is_active and request.user.is_staff):
         raise PermissionDenied("Nur Redakteurinnen und Redakteure können Kommunen und Themenfeldern folgen.")
     if art == "kommune":
-        from catalog.views import gebiet_or_404
-
         ziel = gebiet_or_404(kennung)
         filter_ = {"kommune": ziel}
     else:

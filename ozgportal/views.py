@@ -7,7 +7,8 @@ from django.shortcuts import render
 from catalog import suche as suche_in
 from catalog.choices import Vollzug
 from catalog.models import Leistung
-from ozgportal.seitencache import oeffentliche_seite
+from core.seitencache import oeffentliche_seite
+from labore import suche as labor_suche
 from themenfelder.choices import Phase
 from themenfelder.views import fortschritt_diagramm, phasen_matrix, themenfelder_mit_zahlen
 
@@ -52,7 +53,7 @@ def suche(request):
             "leistungen": list(suche_in.leistungen(text)),
             "leika": list(suche_in.leika_leistungen(text)),
             "kommunen": list(suche_in.kommunen(text)),
-            "labore": list(suche_in.labore(text)),
+            "labore": list(labor_suche.labore(text)),
         }
     return render(
         request,

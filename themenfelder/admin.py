@@ -1,18 +1,91 @@
-"""Admin of the programme steering: tandems, phase statuses (with the focused screen), participations."""
+"""Admin of the programme steering: the Themenfeld page with its inlines, tandems, phase statuses (with the focused
+screen), participations."""
 
 from django.contrib import admin
-from django.urls import path
+from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from catalog.models import Gebietskoerperschaft
-from ozgportal.admin import RedaktionAdmin
+from catalog.models import Gebietskoerperschaft, Lage, Themenfeld
+from redaktion.admin import RedaktionAdmin, RedaktionModelAdmin
 
 from . import admin_views
 from .models import PhasenStatus, TandemRolle, Teilnahme
 
 
+class NurLaenderMixin:
+    """The partner Land of a tandem is chosen from the Länder only."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "land":
+            kwargs["queryset"] = Gebietskoerperschaft.objects.laender()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class LageInline(admin.TabularInline):
+    model = Lage
+    fields = ["name", "slug"]
+    extra = 0
+    show_change_link = True
+
+
+class TandemRolleInline(NurLaenderMixin, admin.TabularInline):
+    model = TandemRolle
+    fields = ["rolle", "umfang", "land", "organisation", "bemerkung"]
+    extra = 0
+    verbose_name_plural = _("Tandem (Federführung und Mitarbeit)")
+
+
+class PhasenStatusInline(admin.TabularInline):
+    """All Stände of the phases; new Stände are entered in the focused screen ("Phasenstand erfassen")."""
+
+    model = PhasenStatus
+    fields = ["stand", "phase", "status", "quelle"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    ordering = ["-stand", "phase"]
+    verbose_name_plural = _("Phasenstatus (alle Stände; neue über „Phasenstand erfassen“)")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class TeilnahmeInline(admin.TabularInline):
+    model = Teilnahme
+    fields = ["gebiet", "organisation", "art", "labor", "name_im_dokument", "land_im_dokument", "befund", "stand"]
+    raw_id_fields = ["gebiet"]
+    extra = 0
+    verbose_name_plural = _("Teilnehmende Kommunen und IT-Dienstleister")
+
+
+@admin.register(Themenfeld)
+class ThemenfeldAdmin(RedaktionModelAdmin):
+    """The Themenfeld (a catalog row) with the programme steering around it: tandem, phases, Lagen, Teilnahmen."""
+
+    list_display = ["name", "slug", "phasenstand_link"]
+    search_fields = ["name", "slug"]
+    readonly_fields = ["slug"]
+    inlines = [TandemRolleInline, PhasenStatusInline, LageInline, TeilnahmeInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        # The slug is part of public addresses (/themenfelder/<slug>/): set once, then kept.
+        return [] if obj is None else self.readonly_fields
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return {"slug": ["name"]} if obj is None else {}
+
+    @admin.display(description=_("Phasenstand"))
+    def phasenstand_link(self, obj):
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:themenfelder_phasenstatus_stand", args=[obj.slug]),
+            _("Phasenstand erfassen"),
+        )
+
+
 @admin.register(TandemRolle)
-class TandemRolleAdmin(RedaktionAdmin):
+class TandemRolleAdmin(NurLaenderMixin, RedaktionAdmin):
     list_display = ["themenfeld", "rolle", "umfang", "land", "organisation", "bemerkung"]
     list_filter = ["themenfeld", "rolle", "umfang", "land", "organisation__art"]
     search_fields = ["themenfeld__name", "land__name", "organisation__kurzname", "organisation__name", "bemerkung"]
@@ -21,11 +94,6 @@ class TandemRolleAdmin(RedaktionAdmin):
         (None, {"fields": ["themenfeld", "rolle", "umfang"]}),
         (_("Partner (Land oder Organisation)"), {"fields": ["land", "organisation", "bemerkung"]}),
     ]
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "land":
-            kwargs["queryset"] = Gebietskoerperschaft.objects.laender()
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(PhasenStatus)

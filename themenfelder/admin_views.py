@@ -13,7 +13,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Themenfeld
-from ozgportal.admin import nur_mit_recht
+from redaktion.admin import nur_mit_recht
 
 from .choices import Phase
 from .forms import PhasenStandForm, feldname

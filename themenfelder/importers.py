@@ -10,9 +10,9 @@ from pathlib import Path
 
 from catalog.choices import LAND_KUERZEL, OrganisationArt
 from catalog.models import Gebietskoerperschaft, Leistung, Organisation, Themenfeld
+from core.importing import Fehler, Fehlerliste, ImportFehler, Zaehler, read_csv, sync
+from core.text import slug
 from labore.models import Labor
-from ozgportal.importing import Fehler, Fehlerliste, ImportFehler, Zaehler, read_csv, sync
-from ozgportal.text import slug
 
 from .choices import Phase, PhasenStatus, Rolle, TeilnahmeArt, Umfang
 from .models import PhasenStatus as PhasenStatusModel

@@ -7,8 +7,7 @@ from django.utils.translation import gettext as _
 
 from catalog.choices import Vollzug
 from catalog.models import Leistung, Themenfeld
-from labore.models import Labor
-from ozgportal.seitencache import oeffentliche_seite
+from core.seitencache import oeffentliche_seite
 
 from .choices import Phase, PhasenStatus, Rolle, Umfang
 from .models import PhasenStatus as PhasenStatusModell
@@ -122,9 +121,7 @@ def themenfeld(request, slug):
             "mitarbeit": [r for r in rollen if r.rolle == Rolle.MITARBEIT and r.umfang == Umfang.THEMENFELD],
             "einzelthemen": [r for r in rollen if r.umfang == Umfang.EINZELTHEMA],
             "leistungen": leistungen,
-            "labore": list(
-                Labor.objects.filter(themenfeld=tf).annotate(leistungen_anzahl=Count("leistungen")).order_by("titel")
-            ),
+            "labore": list(tf.labore.annotate(leistungen_anzahl=Count("leistungen")).order_by("titel")),
             "teilnahmen": list(
                 Teilnahme.objects.filter(themenfeld=tf).select_related("gebiet", "organisation", "labor")
             ),

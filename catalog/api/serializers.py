@@ -27,8 +27,7 @@ from catalog.models import (
     Zustaendigkeit,
 )
 from catalog.zustaendigkeit import ermittle
-from labore.models import Labor
-from ozgportal.api.fields import NestedKeyField
+from core.api.fields import NestedKeyField
 
 
 def leika_schluessel(leistung) -> list[str]:
@@ -96,7 +95,8 @@ class OrganisationKurzSerializer(serializers.ModelSerializer):
 
 class LaborKurzSerializer(serializers.ModelSerializer):
     class Meta:
-        model = Labor
+        # labore sits above catalog: the model is the one behind the reverse relation Leistung.labore.
+        model = Leistung._meta.get_field("labore").related_model
         fields = ["slug", "titel", "pilot"]
         read_only_fields = fields
 
@@ -128,7 +128,7 @@ def organisation_feld(**kwargs):
 
 
 def labor_feld(**kwargs):
-    return NestedKeyField(LaborKurzSerializer, "slug", queryset=Labor.objects.all(), **kwargs)
+    return NestedKeyField(LaborKurzSerializer, "slug", queryset=LaborKurzSerializer.Meta.model.objects.all(), **kwargs)
 
 
 class ModelValidierungMixin:

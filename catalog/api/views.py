@@ -18,11 +18,11 @@ from catalog.models import (
     Umsetzungsstand,
     Zustaendigkeit,
 )
-from labore.models import Labor
-from ozgportal.api.pagination import CursorPagination, SeitenPagination
-from ozgportal.api.views import ReadWriteViewSet, SchluesselLookupMixin
+from core.api.pagination import CursorPagination, SeitenPagination
+from core.api.views import ReadWriteViewSet, SchluesselLookupMixin
 
-from . import filtersets, serializers
+from ..filtersets import api as filtersets
+from . import serializers
 
 
 class KommaListe(Aggregate):
@@ -46,6 +46,10 @@ def leika_liste():
         .annotate(liste=KommaListe("schluessel"))
         .values("liste")
     )
+
+
+#: Labore of a Leistung, through the reverse relation: labore sits above catalog and is not imported here.
+LABORE = Leistung.labore.rel.related_model.objects
 
 
 def anzahl(model, feld, **filter):
@@ -75,7 +79,7 @@ class LeistungViewSet(ReadWriteViewSet):
     queryset = (
         Leistung.objects.select_related("lage__themenfeld")
         .annotate(leika_liste=leika_liste())
-        .prefetch_related(Prefetch("labore", queryset=Labor.objects.only("slug", "titel", "pilot").order_by("slug")))
+        .prefetch_related(Prefetch("labore", queryset=LABORE.only("slug", "titel", "pilot").order_by("slug")))
     )
     serializer_class = serializers.LeistungSerializer
     filterset_class = filtersets.LeistungFilterSet

@@ -3,11 +3,12 @@
 from django.db.models import Prefetch
 
 from catalog.models import Leistung
+from core.api.views import ReadWriteViewSet
 from labore.models import Labor
-from ozgportal.api.views import ReadWriteViewSet
 from themenfelder.models import Teilnahme
 
-from . import filtersets, serializers
+from .. import filtersets
+from . import serializers
 
 
 class LaborViewSet(ReadWriteViewSet):

@@ -2,6 +2,8 @@
 
 from django import template
 
+from opendata.models import Abonnement
+
 register = template.Library()
 
 
@@ -16,8 +18,6 @@ def folgen_formular(context, kommune=None, themenfeld=None):
     user = getattr(request, "user", None)
     if user is None or not (user.is_authenticated and user.is_staff and user.is_active):
         return {"anzeigen": False}
-    from opendata.models import Abonnement
-
     if kommune is not None:
         folgt = Abonnement.objects.filter(user=user, kommune=kommune).exists()
         ziel = {"art": "kommune", "kennung": kommune.schluessel}

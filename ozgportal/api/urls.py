@@ -1,4 +1,5 @@
-"""``/api/v1/``: every resource, the OpenAPI schema and its documentation (served from our own static files)."""
+"""``/api/v1/``: the resources of every app, the OpenAPI schema and its documentation (served from our own static
+files). The shared API machinery lives in ``core.api``."""
 
 from django.urls import path, re_path
 
@@ -6,11 +7,10 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework import routers
 from rest_framework.routers import DefaultRouter
 
-from catalog.api import views as catalog
-from labore.api import views as labore
-from themenfelder.api import views as themenfelder
-
-from . import views
+from catalog.api.urls import router as catalog_routen
+from core.api import views
+from labore.api.urls import router as labore_routen
+from themenfelder.api.urls import router as themenfelder_routen
 
 
 class Router(DefaultRouter):
@@ -18,20 +18,11 @@ class Router(DefaultRouter):
     APIRootView = type("APIRootView", (views.ConditionalGetMixin, routers.APIRootView), {})
 
 
+# Each app registers its resources in its own api/urls.py; one router serves them all, so there is one API root
+# listing every resource and the route names stay "api:<basename>-list" / "-detail".
 router = Router()
-router.register("themenfelder", themenfelder.ThemenfeldViewSet, basename="themenfeld")
-router.register("lagen", catalog.LageViewSet, basename="lage")
-router.register("leistungen", catalog.LeistungViewSet, basename="leistung")
-router.register("leika", catalog.LeikaLeistungViewSet, basename="leika")
-router.register("labore", labore.LaborViewSet, basename="labor")
-router.register("kommunen", catalog.GebietskoerperschaftViewSet, basename="kommune")
-router.register("organisationen", catalog.OrganisationViewSet, basename="organisation")
-router.register("zustaendigkeiten", catalog.ZustaendigkeitViewSet, basename="zustaendigkeit")
-router.register("tandemrollen", themenfelder.TandemRolleViewSet, basename="tandemrolle")
-router.register("phasenstatus", themenfelder.PhasenStatusViewSet, basename="phasenstatus")
-router.register("teilnahmen", themenfelder.TeilnahmeViewSet, basename="teilnahme")
-router.register("umsetzungsstand", catalog.UmsetzungsstandViewSet, basename="umsetzungsstand")
-router.register("kommunale-umsetzung", catalog.KommunaleUmsetzungViewSet, basename="kommunale-umsetzung")
+for routen in (themenfelder_routen, catalog_routen, labore_routen):
+    router.registry.extend(routen.registry)
 
 app_name = "api"
 urlpatterns = [

@@ -39,11 +39,13 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "core",
+    "redaktion",
     "ozgportal",
     "catalog",
     "themenfelder",
     "labore",
-    "ozgportal.api",
+    "core.api",
     "django_celery_beat",
     "berichte",
     "opendata",
@@ -229,7 +231,7 @@ CONTENT_SECURITY_POLICY = {
 # --- Redaktion und Anmeldung ------------------------------------------------------------------------
 # Brute-force lockout (django-axes): after 5 failed logins for one user name from one address, that pair is
 # locked for an hour; a successful login resets the count. Second factor (django-otp, TOTP) is optional per
-# user: whoever has a confirmed device must enter its code at the admin login (ozgportal.forms).
+# user: whoever has a confirmed device must enter its code at the admin login (redaktion.forms).
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -269,20 +271,20 @@ from tempfile import gettempdir  # noqa: E402
 API_THROTTLE_ANON = env.str("API_THROTTLE_ANON", default="120/min")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["ozgportal.api.permissions.ApiPermission"],
+    "DEFAULT_PERMISSION_CLASSES": ["core.api.permissions.ApiPermission"],
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
-        "ozgportal.api.renderers.CSVRenderer",
-        "ozgportal.api.renderers.XLSXRenderer",
+        "core.api.renderers.CSVRenderer",
+        "core.api.renderers.XLSXRenderer",
     ],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "ozgportal.api.negotiation.ContentNegotiation",
-    "DEFAULT_FILTER_BACKENDS": ["ozgportal.api.filters.FilterBackend", "ozgportal.api.filters.StrictOrderingFilter"],
-    "DEFAULT_PAGINATION_CLASS": "ozgportal.api.pagination.SeitenPagination",
-    "DEFAULT_THROTTLE_CLASSES": ["ozgportal.api.throttling.AnonymThrottle"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "core.api.negotiation.ContentNegotiation",
+    "DEFAULT_FILTER_BACKENDS": ["core.api.filters.FilterBackend", "core.api.filters.StrictOrderingFilter"],
+    "DEFAULT_PAGINATION_CLASS": "core.api.pagination.SeitenPagination",
+    "DEFAULT_THROTTLE_CLASSES": ["core.api.throttling.AnonymThrottle"],
     "DEFAULT_THROTTLE_RATES": {"anon": API_THROTTLE_ANON or None},
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "ozgportal.api.exceptions.exception_handler",
+    "EXCEPTION_HANDLER": "core.api.exceptions.exception_handler",
     "ORDERING_PARAM": "ordering",
     "URL_FORMAT_OVERRIDE": "format",
     "COERCE_DECIMAL_TO_STRING": False,
@@ -306,7 +308,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "ozgportal.api.schema.postprocess",
+        "core.api.schema.postprocess",
     ],
     "ENUM_NAME_OVERRIDES": {
         "GebietsebeneEnum": "catalog.choices.Ebene",
@@ -335,7 +337,7 @@ CACHES["api_datenstand"] = (
 # Rendered GET responses, keyed by their ETag (so never stale), in the default cache; 0 turns it off.
 API_ANTWORT_CACHE = "default"
 API_ANTWORT_CACHE_SEKUNDEN = env.int("API_ANTWORT_CACHE_SEKUNDEN", default=600)
-# Rendered public pages for anonymous visitors, keyed by the same Datenstand (ozgportal.seitencache); 0: off.
+# Rendered public pages for anonymous visitors, keyed by the same Datenstand (core.seitencache); 0: off.
 SEITEN_CACHE_SEKUNDEN = env.int("SEITEN_CACHE_SEKUNDEN", default=600)
 # Dashboards on other origins: comma-separated allow-list, e.g. https://dashboard.example.org (empty: none).
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])

@@ -7,8 +7,8 @@ from django.contrib.auth.models import Group, User
 import pytest
 
 from catalog.models import Gebietskoerperschaft, KommunaleUmsetzung, Umsetzungsstand, Zustaendigkeit
-from ozgportal import rules as rollen
-from ozgportal.models import Redaktionszuordnung
+from redaktion import rules as rollen
+from redaktion.models import Redaktionszuordnung
 
 KIEL = "01002000"  # AGS, Schleswig-Holstein
 LUEBECK = "01003000"  # AGS, Schleswig-Holstein

@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from catalog.models import KommunaleUmsetzung, Umsetzungsstand, Zustaendigkeit
+from catalog.models import KommunaleUmsetzung, Leistung, Umsetzungsstand, Zustaendigkeit
 
 URL = "/admin/catalog/zustaendigkeit/importieren/"
 
@@ -84,8 +84,6 @@ def test_kaputte_datei_aendert_nichts_und_nennt_die_zeilen(client, land_sh, sh, 
 
 
 def _leistung(ozg_id):
-    from catalog.models import Leistung
-
     return Leistung.objects.get(ozg_id=ozg_id).pk
 
 

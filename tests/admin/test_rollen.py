@@ -1,6 +1,6 @@
 """Roles as a matrix: every role × every model × view/add/change/delete, in the rules and through /admin/.
 
-The expectations are written out here, not derived from ozgportal.rules, so a change of the rules that
+The expectations are written out here, not derived from redaktion.rules, so a change of the rules that
 changes who may do what fails a test.
 """
 
@@ -18,8 +18,8 @@ from catalog.models import (
     Zustaendigkeit,
 )
 from labore.models import Labor
-from ozgportal.models import Redaktionszuordnung
-from ozgportal.rules import filter_queryset
+from redaktion.models import Redaktionszuordnung
+from redaktion.rules import filter_queryset
 from themenfelder.models import PhasenStatus, TandemRolle, Teilnahme
 
 ALLE = "vacd"

@@ -7,9 +7,9 @@ from django.utils.http import parse_http_date
 import pytest
 
 from catalog.models import Gebietskoerperschaft, Leistung, Umsetzungsstand
+from core.api import caching
+from core.api.renderers import CSVRenderer
 from labore.models import Labor
-from ozgportal.api import caching
-from ozgportal.api.renderers import CSVRenderer
 
 pytestmark = pytest.mark.django_db
 
@@ -117,7 +117,7 @@ def test_errors_carry_no_validators(api):
 def test_a_repeated_get_is_served_from_the_response_cache_without_queries(api, monkeypatch, django_assert_num_queries):
     # Inside the test's transaction nothing is stored (a GET there may see writes that are rolled back);
     # pretend to be outside one, as every real request is.
-    monkeypatch.setattr("ozgportal.api.antwort_cache.darf_speichern", lambda: True)
+    monkeypatch.setattr("core.api.antwort_cache.darf_speichern", lambda: True)
     url = "/api/v1/kommunen/01061/leistungen/?ebene=offen&format=csv"
     erste = api.get(url)
     with django_assert_num_queries(0):

@@ -2,11 +2,11 @@
 
 import pytest
 
-from catalog.api import filtersets as catalog_filtersets
-from labore.api import filtersets as labore_filtersets
-from ozgportal.api.filters import ApiFilterSet
+from catalog.filtersets import api as catalog_filtersets
+from core.api.filters import ApiFilterSet
+from labore import filtersets as labore_filtersets
 from ozgportal.api.urls import router
-from themenfelder.api import filtersets as themenfelder_filtersets
+from themenfelder import filtersets as themenfelder_filtersets
 
 #: Filtersets over a model that are not its resource's list (they filter another view of the model).
 NICHT_DIE_LISTE = {catalog_filtersets.KommuneLeistungFilterSet}

@@ -1,11 +1,11 @@
-"""Public read; writes need an API key or a user whose rules allow it (the admin's rules, see ozgportal.rules)."""
+"""Public read; writes need an API key or a user whose rules allow it (the admin's rules, see redaktion.rules)."""
 
 from django.contrib.auth.models import Group
 
 import pytest
 
-from catalog.models import Gebietskoerperschaft, Umsetzungsstand
-from ozgportal.models import Redaktionszuordnung
+from catalog.models import Gebietskoerperschaft, Leistung, Umsetzungsstand
+from redaktion.models import Redaktionszuordnung
 
 from .conftest import user_with_perms
 
@@ -71,8 +71,6 @@ def test_land_redaktion_writes_only_in_its_land(api):
 
 
 def NEU_LEISTUNG():  # noqa: N802
-    from catalog.models import Leistung
-
     return Leistung.objects.get(ozg_id=10000).pk
 
 

@@ -24,7 +24,7 @@ from berichte.models import (
     UmsetzungKreisZeile,
     UmsetzungLandZeile,
 )
-from berichte.services import builders
+from berichte.services import builders, datenstand
 from berichte.services.bauen import bauen
 from berichte.services.sperre import einzelflug
 from berichte.tasks import bericht_bauen, entprell_schluessel
@@ -340,8 +340,6 @@ def test_verwaltung_reiht_neubau_ein(admin_client, django_capture_on_commit_call
 
 
 def test_datenstand_aendert_sich_mit_den_daten():
-    from berichte.services import datenstand
-
     vorher = datenstand.pruefsumme(datenstand.ermitteln(U))
     Umsetzungsstand.objects.create(
         land=Gebietskoerperschaft.objects.get(ars="02"),

@@ -7,9 +7,9 @@ from django.core.management import CommandError, call_command
 import pytest
 
 from catalog.choices import Ebene, Textkennzeichen
-from catalog.importers import import_gemeindeverzeichnis
+from catalog.importers.quellen import import_gemeindeverzeichnis
 from catalog.models import Gebietskoerperschaft as G
-from ozgportal.importing import ImportFehler, Zaehler
+from core.importing import ImportFehler, Zaehler
 
 pytestmark = pytest.mark.django_db
 

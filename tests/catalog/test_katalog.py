@@ -6,9 +6,9 @@ from django.db import IntegrityError, transaction
 import pytest
 
 from catalog.choices import Vollzug
-from catalog.importers import import_katalog
+from catalog.importers.quellen import import_katalog
 from catalog.models import Lage, LeikaLeistung, Leistung, Themenfeld
-from ozgportal.importing import Zaehler
+from core.importing import Zaehler
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,8 @@ from django.contrib.auth.models import Group, User
 
 import pytest
 
-from ozgportal import rules as rollen
 from ozgportal.celery import app as celery_app
+from redaktion import rules as rollen
 
 
 @pytest.fixture

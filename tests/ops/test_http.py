@@ -5,6 +5,8 @@ import logging
 
 import pytest
 
+from ozgportal.observability import JsonFormatter, RequestIdFilter
+
 pytestmark = pytest.mark.django_db
 
 
@@ -34,8 +36,6 @@ def test_every_response_has_a_request_id_and_honours_a_sane_one(client):
 
 
 def test_json_log_lines_carry_the_request_id(client):
-    from ozgportal.observability import JsonFormatter, RequestIdFilter
-
     records = []
 
     class Sammler(logging.Handler):

@@ -11,8 +11,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from catalog.importers import GV_SPALTEN, LEIKA_SPALTEN, lese_gemeindeverzeichnis, lese_katalog
-from ozgportal.importing import ImportFehler
+from catalog.importers.quellen import GV_SPALTEN, LEIKA_SPALTEN, lese_gemeindeverzeichnis, lese_katalog
+from core.importing import ImportFehler
+from themenfelder.importers import lese_seed
 
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
@@ -79,8 +80,6 @@ def test_katalog_reader_never_crashes(tmp_path_factory, leistungen, leika):
 @given(text=st.text(max_size=200))
 def test_seed_reader_never_crashes(tmp_path_factory, text):
     from django.conf import settings as django_settings
-
-    from themenfelder.importers import lese_seed
 
     ordner = tmp_path_factory.mktemp("seed")
     for quelle in (django_settings.FIXTURES_DIR / "seed-2019-04-11").glob("*.csv"):

@@ -30,9 +30,9 @@ from rest_framework.request import Request
 from rest_framework.test import APIClient, APIRequestFactory
 
 from catalog.models import Gebietskoerperschaft, KommunaleUmsetzung, Leistung, Umsetzungsstand, Zustaendigkeit
-from ozgportal import rules as rollen
 from ozgportal.api.urls import router
-from ozgportal.models import Redaktionszuordnung
+from redaktion import rules as rollen
+from redaktion.models import Redaktionszuordnung
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +43,7 @@ LESEN = "v"
 REFERENZ = ["catalog.Gebietskoerperschaft", "catalog.Leistung", "catalog.LeikaLeistung"]
 LAND_DATEN = ["catalog.Zustaendigkeit", "catalog.Umsetzungsstand"]
 KOMMUNE_DATEN = ["catalog.KommunaleUmsetzung"]
-ZUORDNUNG = "ozgportal.Redaktionszuordnung"
+ZUORDNUNG = "redaktion.Redaktionszuordnung"
 
 #: role → model label (or "app.*") → letters of view, add, change, delete the role may at all (obj=None).
 #: Models not listed: nothing. Those (auth, API keys, axes, OTP devices, celery beat, Berichte) are for

@@ -6,11 +6,11 @@ from django.db.models import Prefetch
 
 from catalog.api.views import anzahl
 from catalog.models import Lage, Leistung, Themenfeld
-from labore.models import Labor
-from ozgportal.api.views import ReadWriteViewSet, SchluesselLookupMixin
+from core.api.views import ReadWriteViewSet, SchluesselLookupMixin
 from themenfelder.models import PhasenStatus, TandemRolle, Teilnahme
 
-from . import filtersets, serializers
+from .. import filtersets
+from . import serializers
 
 
 class ThemenfeldViewSet(ReadWriteViewSet):
@@ -19,7 +19,8 @@ class ThemenfeldViewSet(ReadWriteViewSet):
     queryset = Themenfeld.objects.annotate(
         lagen_anzahl=anzahl(Lage, "themenfeld"),
         leistungen_anzahl=anzahl(Leistung, "lage__themenfeld"),
-        labore_anzahl=anzahl(Labor, "themenfeld"),
+        # labore sits above themenfelder: its model is reached through the reverse relation Themenfeld.labore.
+        labore_anzahl=anzahl(Themenfeld.labore.rel.related_model, "themenfeld"),
     ).prefetch_related(
         Prefetch("tandem", queryset=TandemRolle.objects.select_related("land", "organisation")),
         Prefetch(

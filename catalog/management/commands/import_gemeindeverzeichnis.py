@@ -2,8 +2,8 @@ from pathlib import Path
 
 from django.conf import settings
 
-from catalog.importers import import_gemeindeverzeichnis
-from ozgportal.management.base import ImportCommand
+from catalog.importers.quellen import import_gemeindeverzeichnis
+from core.management.base import ImportCommand
 
 
 class Command(ImportCommand):

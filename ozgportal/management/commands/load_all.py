@@ -1,8 +1,8 @@
 from django.conf import settings
 from django.core.management import call_command
 
-from catalog.importers import import_gemeindeverzeichnis, import_katalog
-from ozgportal.management.base import ImportCommand
+from catalog.importers.quellen import import_gemeindeverzeichnis, import_katalog
+from core.management.base import ImportCommand
 from themenfelder.importers import import_seed
 
 

@@ -14,6 +14,28 @@ from django.test.utils import override_settings
 #: Tables that must be empty before a restore: the portal's own data and its users.
 PORTALDATEN = ["auth.user", "catalog.gebietskoerperschaft", "catalog.leistung", "themenfelder.phasenstatus"]
 
+#: Models that moved to another app since a backup may have been written: old label → new label.
+UMGEZOGEN = {
+    "ozgportal.redaktionszuordnung": "redaktion.redaktionszuordnung",
+    "ozgportal.historicalredaktionszuordnung": "redaktion.historicalredaktionszuordnung",
+}
+
+
+def neue_bezeichnungen(inhalt: dict) -> dict:
+    """Rename moved models in a backup: their rows, their counts and the permissions that name them.
+
+    Permissions travel as natural keys ``[codename, app_label, model]`` in groups and users.
+    """
+    for objekt in inhalt["objekte"]:
+        objekt["model"] = UMGEZOGEN.get(objekt["model"], objekt["model"])
+        for feld in ("permissions", "user_permissions"):
+            for recht in objekt["fields"].get(feld, []):
+                neu = UMGEZOGEN.get(f"{recht[1]}.{recht[2]}")
+                if neu is not None:
+                    recht[1] = neu.split(".")[0]
+    inhalt["anzahl"] = {UMGEZOGEN.get(label, label): n for label, n in inhalt["anzahl"].items()}
+    return inhalt
+
 
 class Command(BaseCommand):
     """Restore a file written by `manage.py backup` into an empty, migrated database, in one transaction.
@@ -39,6 +61,7 @@ class Command(BaseCommand):
             inhalt = json.load(f)
         if inhalt.get("format") != "ozgportal-sicherung-1":
             raise CommandError(f"{datei} ist keine Sicherung des OZG-Portals.")
+        inhalt = neue_bezeichnungen(inhalt)
         # "Empty" means: no portal data. Migrations may have seeded a few rows (e.g. the nightly schedule of
         # django-celery-beat); those are replaced by the backup's own rows below.
         belegt = [label for label in PORTALDATEN if apps.get_model(label)._default_manager.exists()]

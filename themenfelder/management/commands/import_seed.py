@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from ozgportal.management.base import ImportCommand
+from core.management.base import ImportCommand
 from themenfelder.importers import import_seed
 
 

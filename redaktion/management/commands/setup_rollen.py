@@ -2,7 +2,7 @@ from django.contrib.auth.models import Group, Permission
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from ozgportal.rules import ROLLEN_MODELLE
+from redaktion.rules import ROLLEN_MODELLE
 
 
 def rechte_der_rolle(tabelle: dict) -> list[Permission]:
@@ -27,7 +27,7 @@ def rechte_der_rolle(tabelle: dict) -> list[Permission]:
 
 
 class Command(BaseCommand):
-    """Create the editorial groups with their model permissions, from ``ozgportal.rules.ROLLEN_MODELLE``.
+    """Create the editorial groups with their model permissions, from ``redaktion.rules.ROLLEN_MODELLE``.
 
     Idempotent: a second run changes nothing; a group's permissions are set to exactly the table's, so a
     permission added by hand to one of these groups is removed again (the table is the one source).

@@ -1,6 +1,6 @@
 """CSV/XLSX import of Zuständigkeit and Umsetzungsstand (per Land and per Kommune) in the admin, with preview.
 
-The same rules as every import of the portal (``ozgportal.importing``): the whole file is read and checked
+The same rules as every import of the portal (``core.importing``): the whole file is read and checked
 first; any problem (wrong value, unknown key, a row outside the editor's area) is named with file, line,
 column and value, and nothing is written. A clean file shows a preview of what will change (new, changed with
 before → after, unchanged); only the confirmation writes, in one transaction, recording every row in the
@@ -31,10 +31,10 @@ from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook, load_workbook
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from ozgportal.importing import Fehler, Fehlerliste, read_csv
+from core.importing import Fehler, Fehlerliste, read_csv
 
-from .choices import KUERZEL_LAND, LAND_KUERZEL, Anschlussstatus, Reifegradmodell, UmsetzungsStatus, VollzugsEbene
-from .models import Gebietskoerperschaft, KommunaleUmsetzung, LeikaLeistung, Leistung, Umsetzungsstand, Zustaendigkeit
+from ..choices import KUERZEL_LAND, LAND_KUERZEL, Anschlussstatus, Reifegradmodell, UmsetzungsStatus, VollzugsEbene
+from ..models import Gebietskoerperschaft, KommunaleUmsetzung, LeikaLeistung, Leistung, Umsetzungsstand, Zustaendigkeit
 
 SIGNING_SALT = "catalog.imports_admin"
 MAX_BYTES = 5 * 1024 * 1024

@@ -10,12 +10,12 @@ from pathlib import Path
 
 from django.db.models import Count, Min
 
-from ozgportal.importing import Fehler, Fehlerliste, ImportFehler, Zaehler, read_csv, sync
-from ozgportal.text import slug
+from core.importing import Fehler, Fehlerliste, ImportFehler, Zaehler, read_csv, sync
+from core.text import slug
 
-from . import typisierung
-from .choices import SATZART_EBENE, Ebene, Textkennzeichen, Vollzug
-from .models import Gebietskoerperschaft, Lage, LeikaLeistung, Leistung, Themenfeld
+from .. import typisierung
+from ..choices import SATZART_EBENE, Ebene, Textkennzeichen, Vollzug
+from ..models import Gebietskoerperschaft, Lage, LeikaLeistung, Leistung, Themenfeld
 
 # --- Gemeindeverzeichnis ----------------------------------------------------------------------------
 

@@ -1,6 +1,6 @@
 """Public pages: ETag/Last-Modified and a rendered-page cache, both keyed by the data state.
 
-The API's *Datenstand* (``ozgportal.api.caching``) changes with every write to a catalog, themenfelder or labore
+The API's *Datenstand* (``core.api.caching``) changes with every write to a catalog, themenfelder or labore
 table, so a page rendered for one Datenstand is valid until the next write: no time-based staleness. Only
 anonymous requests without a session or message cookie are served from the cache (those pages show nothing
 personal); the language is part of the key. Pages built from reports (berichte) are not decorated: their data has
@@ -17,7 +17,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date
 from django.utils.translation import get_language
 
-from ozgportal.api.caching import aktueller_datenstand
+from core.api.caching import aktueller_datenstand
 
 PERSOENLICHE_COOKIES = (settings.SESSION_COOKIE_NAME, "messages")
 

@@ -4,17 +4,16 @@ from django.utils.translation import gettext_lazy as _
 
 from simple_history.models import HistoricalRecords
 
-from catalog.choices import Ebene
-
-#: Levels a Redaktion can be assigned to: a Land, or a Kommune (Kreis, Gemeindeverband, Gemeinde).
-REDAKTION_EBENEN = [Ebene.LAND, Ebene.KREIS, Ebene.GEMEINDEVERBAND, Ebene.GEMEINDE]
+#: Levels a Redaktion can be assigned to: a Land, or a Kommune (Kreis, Gemeindeverband, Gemeinde). The values of
+#: ``catalog.choices.Ebene``, written out because redaktion sits below catalog (tests/redaktion checks they match).
+REDAKTION_EBENEN = ["land", "kreis", "gemeindeverband", "gemeinde"]
 
 
 class Redaktionszuordnung(models.Model):
     """Links an editor to the Land or Kommune whose data they maintain.
 
     The group (Land-Redaktion, Kommune-Redaktion) says what kind of data a user may edit; this assignment says
-    where. ``ozgportal.rules`` combines both.
+    where. ``redaktion.rules`` combines both.
     """
 
     user = models.ForeignKey(
@@ -36,9 +35,11 @@ class Redaktionszuordnung(models.Model):
     )
     bemerkung = models.CharField(_("Bemerkung"), max_length=300, blank=True)
 
-    history = HistoricalRecords()
+    # The tables keep the names they had when the model lived in the ozgportal app (moved without a copy).
+    history = HistoricalRecords(table_name="ozgportal_historicalredaktionszuordnung")
 
     class Meta:
+        db_table = "ozgportal_redaktionszuordnung"
         verbose_name = _("Redaktionszuordnung")
         verbose_name_plural = _("Redaktionszuordnungen")
         ordering = ["user__username", "gebiet__ars"]

@@ -71,7 +71,7 @@ FORMAT_PARAMETER = {
 
 
 class NestedKeyFieldExtension(OpenApiSerializerFieldExtension):
-    target_class = "ozgportal.api.fields.NestedKeyField"
+    target_class = "core.api.fields.NestedKeyField"
     match_subclasses = True
 
     def map_serializer_field(self, auto_schema, direction):

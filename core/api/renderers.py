@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from rest_framework import renderers
 
+from core.exports import xlsx_bytes
+
 
 class ProblemJSONRenderer(renderers.JSONRenderer):
     media_type = "application/problem+json"
@@ -86,8 +88,6 @@ class XLSXRenderer(renderers.BaseRenderer):
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
         # The same XLSX writer as the page downloads (bold, frozen header row).
-        from catalog.exports import xlsx_bytes
-
         spalten, rows = _rows(data, renderer_context)
         inhalt = xlsx_bytes(spalten, ([row.get(spalte) for spalte in spalten] for row in rows), str(_("Daten")))
         response = (renderer_context or {}).get("response")

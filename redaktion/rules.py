@@ -20,6 +20,8 @@ from django.db.models import Q
 
 import rules
 
+from .models import Redaktionszuordnung
+
 FITKO = "FITKO-Redaktion"
 LAND = "Land-Redaktion"
 KOMMUNE = "Kommune-Redaktion"
@@ -41,7 +43,7 @@ ROLLEN_MODELLE = {
         "catalog.*": AKTIONEN,
         "themenfelder.*": AKTIONEN,
         "labore.*": AKTIONEN,
-        "ozgportal.Redaktionszuordnung": AKTIONEN,
+        "redaktion.Redaktionszuordnung": AKTIONEN,
         "opendata.*": AKTIONEN,
     },
     LAND: {
@@ -60,7 +62,7 @@ ROLLEN_MODELLE = {
 }
 
 #: Apps whose every model permission is registered with rules.
-GEREGELTE_APPS = ["catalog", "themenfelder", "labore", "ozgportal", "opendata"]
+GEREGELTE_APPS = ["catalog", "themenfelder", "labore", "redaktion", "opendata"]
 
 
 # --- Who the user is ----------------------------------------------------------------------------------
@@ -74,8 +76,6 @@ def _zuordnung(user) -> tuple[frozenset, frozenset]:
         return frozenset(), frozenset()
     cache = getattr(user, "_redaktion_cache", None)
     if cache is None:
-        from ozgportal.models import Redaktionszuordnung
-
         laender, kommunen = set(), set()
         for gebiet_id, ebene in Redaktionszuordnung.objects.filter(user=user).values_list("gebiet_id", "gebiet__ebene"):
             (laender if ebene == "land" else kommunen).add(gebiet_id)
@@ -114,10 +114,10 @@ def in_eigener_kommune(user, obj) -> bool:
     laender = laender_von(user)
     if not laender:
         return False
-    # kommune_id may have just been set on an unsaved object, so read the Land from the database.
-    from catalog.models import Gebietskoerperschaft
-
-    land_id = Gebietskoerperschaft.objects.filter(pk=obj.kommune_id).values_list("land_id", flat=True).first()
+    # kommune_id may have just been set on an unsaved object, so read the Land from the database. The model is
+    # the one Redaktionszuordnung points at: redaktion sits below catalog and does not import it.
+    gebiete = Redaktionszuordnung._meta.get_field("gebiet").related_model
+    land_id = gebiete.objects.filter(pk=obj.kommune_id).values_list("land_id", flat=True).first()
     return land_id in laender
 
 

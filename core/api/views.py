@@ -11,7 +11,7 @@ from rest_framework.response import Response
 
 from . import antwort_cache
 from .caching import aktueller_datenstand
-from .exceptions import CacheTreffer, NotModified
+from .exceptions import CacheTreffer, NotModified, problem
 from .permissions import api_key_gueltig
 from .renderers import ProblemJSONRenderer
 
@@ -80,7 +80,7 @@ class ConditionalGetMixin:
 
 
 def pruefe_neuen_stand(request, serializer, aktion: str):
-    """Ask the rules again with the object as it will be saved, as ``ozgportal.rules`` asks of every editor.
+    """Ask the rules again with the object as it will be saved, as ``redaktion.rules`` asks of every editor.
 
     Without this a Land-Redaktion could create a row for another Land, or move one there.
     """
@@ -144,8 +144,6 @@ def ping(request):
 
 def nicht_gefunden(request):
     """Unknown API paths answer problem details, not the portal's HTML 404 page."""
-    from .exceptions import problem
-
     return JsonResponse(
         problem(404, "Diese Adresse gibt es in der API nicht.", instance=request.get_full_path()),
         status=404,

@@ -32,7 +32,7 @@ from catalog.models import (
     Umsetzungsstand,
     Zustaendigkeit,
 )
-from ozgportal.api.filters import ApiFilterSet, BooleanFilter, CharInFilter, NumberInFilter
+from core.api.filters import ApiFilterSet, BooleanFilter, CharInFilter, NumberInFilter
 
 
 class ChoiceInFilter(django_filters.BaseInFilter, django_filters.ChoiceFilter):

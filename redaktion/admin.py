@@ -28,7 +28,7 @@ KEIN_BEREICH = _(
 
 
 class RedaktionAdminMixin:
-    """Asks ``ozgportal.rules`` with the object for every permission, narrows lists to the user's area.
+    """Asks ``redaktion.rules`` with the object for every permission, narrows lists to the user's area.
 
     Objects outside the area answer 404 (as in the API), and a form is refused when the saved object would
     leave the area (e.g. a Land-Redaktion choosing another Land).

@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 import django_filters
 
-from .choices import Anschlussstatus, EffektiveEbene, UmsetzungsStatus
-from .models import Lage, LeikaLeistung, Leistung, Themenfeld
+from ..choices import Anschlussstatus, EffektiveEbene, UmsetzungsStatus
+from ..models import Lage, LeikaLeistung, Leistung, Themenfeld
 
 #: Typ filter value → regular expression over the Typisierung as written ("2/3", "1, 2/3" …), one code per match.
 #: Codes are separated by "," or ";" (see catalog.typisierung), so a code starts at the beginning or after one.

@@ -6,10 +6,10 @@ from django.utils.translation import gettext_lazy as _
 
 import django_filters
 
-from catalog.api.filtersets import choices_in, datum_bereich, gebiet_filter, laender_filter, ozg_id_in, schluessel_in
+from catalog.filtersets.api import choices_in, datum_bereich, gebiet_filter, laender_filter, ozg_id_in, schluessel_in
 from catalog.models import Themenfeld
-from ozgportal.api.exceptions import ParameterError
-from ozgportal.api.filters import ApiFilterSet, BooleanFilter
+from core.api.exceptions import ParameterError
+from core.api.filters import ApiFilterSet, BooleanFilter
 from themenfelder.choices import Phase, Rolle, TeilnahmeArt, Umfang
 from themenfelder.choices import PhasenStatus as PhasenStatusWert
 from themenfelder.models import PhasenStatus, TandemRolle, Teilnahme

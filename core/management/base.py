@@ -5,7 +5,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from ozgportal.importing import ImportFehler, Zaehler
+from core.importing import ImportFehler, Zaehler
 
 
 class ImportCommand(BaseCommand):

@@ -5,10 +5,10 @@ from django.utils.translation import gettext_lazy as _
 
 import django_filters
 
-from catalog.api.filtersets import choices_in, datum_bereich, schluessel_in
+from catalog.filtersets.api import choices_in, datum_bereich, schluessel_in
+from core.api.filters import ApiFilterSet, BooleanFilter, NumberInFilter
 from labore.choices import Methodenphase
 from labore.models import Labor
-from ozgportal.api.filters import ApiFilterSet, BooleanFilter, NumberInFilter
 from themenfelder.models import Teilnahme
 
 

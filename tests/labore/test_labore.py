@@ -1,0 +1,75 @@
+"""Digitalisierungslabore: the seed import, the pages, the API and the search, on the real data.
+
+Rows the real data lacks (more Labore with Leistungen and Teilnehmenden) come from tests/factories.py, so the query
+counts are pinned on tables that are not empty and stay the same as they grow.
+"""
+
+import pytest
+
+from catalog.models import Gebietskoerperschaft
+from core.importing import Zaehler
+from labore.models import Labor
+from labore.suche import labore as suche_labore
+from tests.factories import LaborFactory, TeilnahmeFactory, leistungen
+from themenfelder.importers import import_seed
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_import_legt_22_labore_mit_zwei_piloten_an():
+    assert Labor.objects.count() == 22
+    assert sorted(Labor.objects.filter(pilot=True).values_list("slug", flat=True)) == ["ummeldung", "wohngeld"]
+    wohngeld = Labor.objects.get(slug="wohngeld")
+    assert list(wohngeld.leistungen.values_list("ozg_id", flat=True)) == [10092]
+    assert wohngeld.teilnahmen.count() == 2
+
+
+def test_zweiter_seed_import_aendert_kein_labor(settings):
+    zaehler = Zaehler()
+    import_seed(settings.FIXTURES_DIR / "seed-2019-04-11", zaehler)
+    assert not zaehler.geaendert, zaehler.zeilen()
+    assert zaehler[(str(Labor._meta.verbose_name_plural), "unverändert")] == 22, zaehler.zeilen()
+
+
+def test_uebersicht_zeigt_jedes_labor_und_bleibt_bei_einer_abfrage(client, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        vorher = client.get("/labore/")
+    assert vorher.status_code == 200
+    for labor in Labor.objects.all():
+        assert f'href="/labore/{labor.slug}/"' in vorher.content.decode()
+
+    for labor in LaborFactory.create_batch(5, leistungen=leistungen(3)):
+        TeilnahmeFactory.create_batch(2, labor=labor, gebiet=Gebietskoerperschaft.objects.get(ars="01"))
+    with django_assert_num_queries(1):
+        nachher = client.get("/labore/")
+    assert nachher.content.decode().count("Synthetisches Labor") == 5
+
+
+def test_laborseite_nennt_leistungen_und_teilnehmende(client, django_assert_num_queries):
+    labor = LaborFactory(leistungen=leistungen(4))
+    TeilnahmeFactory.create_batch(3, labor=labor, gebiet=Gebietskoerperschaft.objects.get(ars="01"))
+    with django_assert_num_queries(3):
+        antwort = client.get(f"/labore/{labor.slug}/")
+    html = antwort.content.decode()
+    for leistung in labor.leistungen.all():
+        assert leistung.name in html
+    assert html.count("Schleswig-Holstein") >= 3
+
+
+def test_unbekanntes_labor_ist_ein_404_mit_deutscher_meldung(client):
+    antwort = client.get("/labore/gibt-es-nicht/")
+    assert antwort.status_code == 404
+    assert "gibt-es-nicht" in antwort.content.decode()
+
+
+def test_api_liste_filter_und_einzelnes_labor(client):
+    liste = client.get("/api/v1/labore/", {"pilot": "true"}).json()
+    assert sorted(eintrag["slug"] for eintrag in liste["results"]) == ["ummeldung", "wohngeld"]
+    wohngeld = client.get("/api/v1/labore/wohngeld/").json()
+    assert wohngeld["titel"] == "Wohngeld"
+    assert wohngeld["pilot"] is True
+
+
+def test_suche_findet_labore_nach_titel():
+    assert [labor.slug for labor in suche_labore("Wohngeld")][:1] == ["wohngeld"]
+    assert list(suche_labore("")) == []
