@@ -5,6 +5,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from core.kontext import als_befehl
 from ozgportal.importing import ImportFehler, Zaehler
 
 
@@ -19,6 +20,7 @@ class ImportCommand(BaseCommand):
     def run(self, zaehler: Zaehler, **options):
         raise NotImplementedError
 
+    @als_befehl()
     def handle(self, *args, **options):
         zaehler = Zaehler()
         start = time.monotonic()
