@@ -56,8 +56,11 @@ def protokoll_aus():
 
 def verfolgt(model) -> bool:
     label = model._meta.label
-    return not _aus.get() and (
-        model._meta.app_label in settings.AENDERUNGEN_APPS or label in settings.AENDERUNGEN_MODELLE
+    # History rows (django-simple-history's Historical… models live in the same apps) are not data.
+    return (
+        not _aus.get()
+        and not hasattr(model, "instance_type")
+        and (model._meta.app_label in settings.AENDERUNGEN_APPS or label in settings.AENDERUNGEN_MODELLE)
     )
 
 

@@ -61,7 +61,10 @@ def _konsument(name: str, funktion) -> int:
                 if stand is None:
                     return gesamt  # another run holds it and reads on until nothing is left
                 eintraege = list(
-                    Aenderung.objects.filter(id__gt=stand.letzte_id).order_by("id")[: settings.AENDERUNGEN_STAPEL]
+                    # The values before/after are loaded only by a consumer that reads them.
+                    Aenderung.objects.filter(id__gt=stand.letzte_id)
+                    .defer("vorher", "nachher")
+                    .order_by("id")[: settings.AENDERUNGEN_STAPEL]
                 )
                 if not eintraege:
                     return gesamt
