@@ -56,7 +56,7 @@ class Worker:
             "BERICHTE_SPERRE_SEKUNDEN": "5",
             "BERICHTE_ENTPRELLEN_SEKUNDEN": "1",
         }
-        befehl = [sys.executable, "-m", "celery", "-A", "ozgportal", "worker", "-Q", "berichte", "-l", "info"]
+        befehl = [sys.executable, "-m", "celery", "-A", "ozgportal", "worker", "-Q", "berichte,default", "-l", "info"]
         befehl += [
             "--without-gossip",
             "--without-mingle",
@@ -93,6 +93,7 @@ def festgeschrieben(django_db_setup, django_db_blocker, settings):
 
         with app.connection_for_write() as verbindung:
             verbindung.default_channel.queue_purge("berichte")
+            verbindung.default_channel.queue_purge("default")
         yield
         settings.BERICHTE_AUTOMATISCH = False
         _aufraeumen()

@@ -178,7 +178,9 @@ def test_commit_reihenfolge_gleich_id_reihenfolge(django_db_blocker):
     t1_darf_committen.set()
     a.join(10)
     b.join(10)
-    assert [e[0] for e in ereignisse] == ["t1", "t1-commit", "t2"]
-    assert ereignisse[2][1] > ereignisse[0][1]
+    # t2 went on only after t1's commit (above it was still blocked), and got the higher id.
+    ids = dict(e for e in ereignisse if e[1])
+    assert sorted(e[0] for e in ereignisse) == ["t1", "t1-commit", "t2"]
+    assert ids["t2"] > ids["t1"]
     with django_db_blocker.unblock():
-        Aenderung.objects.filter(id__in=[ereignisse[0][1], ereignisse[2][1]]).delete()
+        Aenderung.objects.filter(id__in=ids.values()).delete()
