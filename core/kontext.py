@@ -5,12 +5,14 @@ Recording (``core.aenderungen``) reads it for every log entry. Without a context
 """
 
 import re
+import sys
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from functools import wraps
 
 from django.apps import apps
+from django.db import DatabaseError, transaction
 
 
 @dataclass(frozen=True)
@@ -116,8 +118,26 @@ class KontextMiddleware:
     def __call__(self, request):
         if request.method in ("GET", "HEAD", "OPTIONS"):
             return self.get_response(request)
-        token = _kontext.set(Kontext(_wie_fuer(request.path_info), request=request))
+        wie_art = _wie_fuer(request.path_info)
+        token = _kontext.set(Kontext(wie_art, request=request))
         try:
-            return self.get_response(request)
+            if wie_art == "web":
+                return self.get_response(request)
+            # Admin and API writes run in one transaction, so a row and its log entry commit together (a plain
+            # save() in autocommit would commit the row before post_save writes the entry).
+            try:
+                atomic = transaction.atomic()
+                atomic.__enter__()
+            except DatabaseError:  # database down: the inner middleware answers with its 503 page
+                return self.get_response(request)
+            try:
+                antwort = self.get_response(request)
+            except BaseException:
+                atomic.__exit__(*sys.exc_info())
+                raise
+            if antwort.status_code >= 500:
+                transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+            return antwort
         finally:
             _kontext.reset(token)
