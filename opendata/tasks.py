@@ -60,7 +60,16 @@ def webhook_zustellen(self, abo_id: int) -> dict:
         cache.delete(sperre)
     if ergebnis["warten"] and not self.request.is_eager:
         webhook_zustellen.apply_async(args=[abo_id], countdown=ergebnis["warten"])
+    elif not self.request.is_eager and _offen(abo_id):
+        # A delivery committed while this loop held the lock found it taken and returned; pick it up now.
+        webhook_zustellen.apply_async(args=[abo_id])
     return ergebnis
+
+
+def _offen(abo_id: int) -> bool:
+    from .models import WebhookZustellung
+
+    return WebhookZustellung.objects.filter(abo_id=abo_id, status=ZustellStatus.OFFEN).exists()
 
 
 @shared_task(name="opendata.webhooks_faellige", acks_late=True, time_limit=300)
