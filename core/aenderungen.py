@@ -25,6 +25,7 @@ from contextvars import ContextVar
 
 from django.apps import apps
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connections, router, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
@@ -216,9 +217,29 @@ def eintragen(eintraege: list[dict], objs: list, using: str | None = None) -> li
                     **e,
                 )
             )
-        neu = Aenderung.objects.using(using).bulk_create(zeilen, batch_size=1000)
+        if verbindung.vendor == "postgresql" and len(zeilen) > 200:
+            _kopieren(verbindung, zeilen)  # COPY: an import's thousands of entries at a fraction of INSERT's cost
+        else:
+            Aenderung.objects.using(using).bulk_create(zeilen, batch_size=1000)
         transaction.on_commit(lambda: _nach_commit(lauf), using=using)
-    return neu
+    return zeilen
+
+
+def _kopieren(verbindung, zeilen):
+    """Write entries with PostgreSQL's COPY (ids from the sequence, in list order)."""
+    felder = [f for f in Aenderung._meta.concrete_fields if not f.primary_key]
+    encoder = DjangoJSONEncoder()
+    sql = f"COPY core_aenderung ({', '.join(f.column for f in felder)}) FROM STDIN"
+    with verbindung.cursor() as cur, cur.cursor.copy(sql) as kopie:
+        for z in zeilen:
+            kopie.write_row(
+                [
+                    (None if (w := getattr(z, f.attname)) is None else encoder.encode(w))
+                    if f.name in ("vorher", "nachher")
+                    else getattr(z, f.attname)
+                    for f in felder
+                ]
+            )
 
 
 def bulk_schreiben(
