@@ -185,7 +185,7 @@ def _werte(obj) -> dict:
 
 
 # --- Writing entries ------------------------------------------------------------------------------------
-def eintragen(eintraege: list[dict], objs: list, using: str | None = None) -> list[Aenderung]:
+def eintragen(eintraege: list[dict], objs: list, using: str | None = None) -> list[dict]:
     """Write log entries (one dict per changed row, ``objs`` in the same order) in the current transaction."""
     if not eintraege:
         return []
@@ -201,45 +201,43 @@ def eintragen(eintraege: list[dict], objs: list, using: str | None = None) -> li
         for e, obj in zip(eintraege, objs, strict=True):
             land, gebiet, themenfeld = bereiche.fuer(obj)
             zeilen.append(
-                Aenderung(
-                    modell=obj._meta.label,
-                    schluessel=_schluessel(obj),
-                    objekt_id=obj.pk if isinstance(obj.pk, int) else None,
-                    wie=k.wie,
-                    wer=k.wer,
-                    user_id=k.user_id,
-                    zeitpunkt=jetzt,
-                    sekunde=sekunde,
-                    transaktion=lauf.id,
-                    land_ars=land,
-                    gebiet_ars=gebiet,
-                    themenfeld=themenfeld,
-                    **e,
-                )
+                {
+                    "modell": obj._meta.label,
+                    "schluessel": _schluessel(obj),
+                    "objekt_id": obj.pk if isinstance(obj.pk, int) else None,
+                    "aktion": e["aktion"],
+                    "vorher": e.get("vorher"),
+                    "nachher": e.get("nachher"),
+                    "historie_id": e.get("historie_id"),
+                    "wie": k.wie,
+                    "wer": k.wer,
+                    "user_id": k.user_id,
+                    "zeitpunkt": jetzt,
+                    "sekunde": sekunde,
+                    "transaktion": lauf.id,
+                    "land_ars": land,
+                    "gebiet_ars": gebiet,
+                    "themenfeld": themenfeld,
+                }
             )
         if verbindung.vendor == "postgresql" and len(zeilen) > 200:
             _kopieren(verbindung, zeilen)  # COPY: an import's thousands of entries at a fraction of INSERT's cost
         else:
-            Aenderung.objects.using(using).bulk_create(zeilen, batch_size=1000)
+            Aenderung.objects.using(using).bulk_create([Aenderung(**z) for z in zeilen], batch_size=1000)
         transaction.on_commit(lambda: _nach_commit(lauf), using=using)
     return zeilen
 
 
 def _kopieren(verbindung, zeilen):
     """Write entries with PostgreSQL's COPY (ids from the sequence, in list order)."""
-    felder = [f for f in Aenderung._meta.concrete_fields if not f.primary_key]
     encoder = DjangoJSONEncoder()
-    sql = f"COPY core_aenderung ({', '.join(f.column for f in felder)}) FROM STDIN"
+    spalten = list(zeilen[0])
+    sql = f"COPY core_aenderung ({', '.join(spalten)}) FROM STDIN"
     with verbindung.cursor() as cur, cur.cursor.copy(sql) as kopie:
         for z in zeilen:
-            kopie.write_row(
-                [
-                    (None if (w := getattr(z, f.attname)) is None else encoder.encode(w))
-                    if f.name in ("vorher", "nachher")
-                    else getattr(z, f.attname)
-                    for f in felder
-                ]
-            )
+            z["vorher"] = None if z["vorher"] is None else encoder.encode(z["vorher"])
+            z["nachher"] = None if z["nachher"] is None else encoder.encode(z["nachher"])
+            kopie.write_row(tuple(z.values()))
 
 
 def bulk_schreiben(
