@@ -1,7 +1,11 @@
 """The relay's sweep in django-celery-beat (editable in the admin): every minute, hands whatever a broker outage
-left behind to the consumers."""
+left behind to the consumers. And a first log entry, so that the Datenstand of an existing installation starts
+now: validators from before the change log (another token, an older Last-Modified) never match it."""
+
+import time
 
 from django.db import migrations
+from django.utils import timezone
 
 NAME = "Änderungsprotokoll weiterreichen"
 
@@ -20,6 +24,20 @@ def anlegen(apps, schema_editor):
         )
 
 
+def ausgangsstand(apps, schema_editor):
+    Aenderung = apps.get_model("core", "Aenderung")
+    if not Aenderung.objects.exists():
+        Aenderung.objects.create(
+            modell="core.Aenderung",
+            aktion="angelegt",
+            wie="migration",
+            wer="migrate",
+            zeitpunkt=timezone.now(),
+            sekunde=int(time.time()),
+            transaktion="migration",
+        )
+
+
 def entfernen(apps, schema_editor):
     apps.get_model("django_celery_beat", "PeriodicTask").objects.filter(name=NAME).delete()
 
@@ -30,4 +48,7 @@ class Migration(migrations.Migration):
         ("django_celery_beat", "0019_alter_periodictasks_options"),
     ]
 
-    operations = [migrations.RunPython(anlegen, entfernen)]
+    operations = [
+        migrations.RunPython(anlegen, entfernen),
+        migrations.RunPython(ausgangsstand, migrations.RunPython.noop),
+    ]
