@@ -1,18 +1,16 @@
-"""Rebuild reports after relevant changes: enqueued on commit, once per transaction, debounced.
+"""Rebuild the reports affected by changes: a consumer of the change log's relay (``core.relay``), debounced.
 
-A save or delete of a source model marks the affected reports. When the transaction commits, each report is queued
-once, ``BERICHTE_ENTPRELLEN_SEKUNDEN`` later; further changes until that build starts add no second task (the
-build reads the data when it starts, so it includes them). Bulk writes that bypass the ORM send no signals; the
-nightly build covers them.
+Every write path records its changed rows in the log (``core.aenderungen``); the relay hands the committed entries
+here, and each affected report is queued once, ``BERICHTE_ENTPRELLEN_SEKUNDEN`` later; further changes until that
+build starts add no second task (the build reads the data when it starts, so it includes them).
 """
 
 import logging
-from functools import partial
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from core import relay
 
 from .choices import Ausloeser, Berichtsart
 
@@ -41,23 +39,6 @@ BETROFFEN = {
 }
 
 
-def vormerken(arten):
-    """Queue a rebuild of ``arten`` when the current transaction commits (at once outside a transaction)."""
-    if not settings.BERICHTE_AUTOMATISCH:
-        return
-    verbindung = transaction.get_connection()
-    for art in arten:
-        # One callback per report and transaction: an import saving thousands of rows queues one build.
-        # (run_on_commit holds (savepoint ids, callback, robust); Django drops them on rollback.)
-        if verbindung.in_atomic_block and any(
-            getattr(eintrag[1], "berichte_art", None) == art for eintrag in verbindung.run_on_commit
-        ):
-            continue
-        rueckruf = partial(ausloesen, art)
-        rueckruf.berichte_art = art
-        transaction.on_commit(rueckruf)
-
-
 def ausloesen(art: str, ausloeser: str = Ausloeser.AENDERUNG):
     """Queue one debounced build of ``art`` unless one is already waiting to start."""
     from .tasks import bericht_bauen, entprell_schluessel
@@ -67,26 +48,24 @@ def ausloesen(art: str, ausloeser: str = Ausloeser.AENDERUNG):
         # The key lives until the build starts (the task deletes it); the timeout only guards a lost task.
         if not cache.add(entprell_schluessel(art), "1", timeout=max(warte * 20, 600)):
             return
-        bericht_bauen.apply_async(kwargs={"art": art, "ausloeser": ausloeser}, countdown=warte)
-    except Exception:  # a broker outage must not undo the editor's save; the nightly build catches up
+        bericht_bauen.apply_async(kwargs={"art": art, "ausloeser": ausloeser}, countdown=warte, retry=False)
+    except Exception:
+        # Broker down: the relay consumer fails, keeps its cursor and is retried by the sweep.
         logger.exception("Neubau des Berichts %s konnte nicht eingereiht werden", art)
+        cache.delete(entprell_schluessel(art))
+        raise
 
 
-def _bei_aenderung(sender, **kwargs):
-    vormerken(BETROFFEN[sender._meta.label])
-
-
-def _bei_zuordnung(sender, action, **kwargs):
-    if action in ("post_add", "post_remove", "post_clear"):
-        vormerken((T, L))
+def verarbeiten(eintraege) -> None:
+    """Relay consumer: queue one debounced rebuild of each report that the log entries affect."""
+    if not settings.BERICHTE_AUTOMATISCH:
+        return
+    arten = set()
+    for eintrag in eintraege:
+        arten.update(BETROFFEN.get(eintrag.modell, ()))
+    for art in sorted(arten):
+        ausloesen(art)
 
 
 def verbinden():
-    from django.apps import apps
-
-    for label in BETROFFEN:
-        model = apps.get_model(label)
-        post_save.connect(_bei_aenderung, sender=model, dispatch_uid=f"berichte-save-{label}")
-        post_delete.connect(_bei_aenderung, sender=model, dispatch_uid=f"berichte-delete-{label}")
-    labor = apps.get_model("labore.Labor")
-    m2m_changed.connect(_bei_zuordnung, sender=labor.leistungen.through, dispatch_uid="berichte-labor-leistungen")
+    relay.registrieren("berichte", verarbeiten)

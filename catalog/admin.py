@@ -5,8 +5,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from simple_history.utils import bulk_update_with_history
-
+from core.aenderungen import bulk_schreiben
+from core.kontext import wie as aenderung_wie
 from redaktion.admin import RedaktionAdmin, RedaktionModelAdmin
 from redaktion.rules import ist_fitko, kommunen_von, laender_von
 
@@ -129,13 +129,14 @@ class RegionalAdmin(ImportAdminMixin, RedaktionAdmin):
         objs = [o for o in queryset if request.user.has_perm(self._perm("change"), o)]
         for obj in objs:
             obj.stand = heute
-        bulk_update_with_history(
-            objs,
-            self.model,
-            ["stand"],
-            default_user=request.user,
-            default_change_reason=str(_("Sammelaktion: Stand auf heute")),
-        )
+        with aenderung_wie("bulk"):
+            bulk_schreiben(
+                self.model,
+                geaendert=objs,
+                felder=["stand"],
+                user=request.user,
+                grund=str(_("Sammelaktion: Stand auf heute")),
+            )
         messages.success(
             request, _("%(n)s Einträge haben jetzt den Stand %(datum)s.") % {"n": len(objs), "datum": heute}
         )

@@ -13,6 +13,8 @@ from pathlib import Path
 
 from django.db import models
 
+from core.aenderungen import bulk_schreiben
+
 
 @dataclass(frozen=True)
 class Fehler:
@@ -135,7 +137,7 @@ def sync(
     only = ["pk", *fields] if callable(key) or "__" in key else ["pk", key, *fields]
     existing = {key_of(obj): obj for obj in qs.only(*only)} if records else {}
 
-    to_create, to_update, changed_fields = [], [], set()
+    to_create, to_update, changed_fields, before = [], [], set(), {}
     for natural_key, values in records.items():
         obj = existing.get(natural_key)
         if obj is None:
@@ -143,6 +145,7 @@ def sync(
             continue
         diff = [f for f, v in values.items() if getattr(obj, f) != v]
         if diff:
+            before[obj.pk] = {f: getattr(obj, f) for f in diff}
             for f in diff:
                 setattr(obj, f, values[f])
             changed_fields.update(diff)
@@ -150,9 +153,8 @@ def sync(
         else:
             zaehler[(label, "unverändert")] += 1
 
-    model.objects.bulk_create(to_create, batch_size=500)
-    if to_update:
-        model.objects.bulk_update(to_update, sorted(changed_fields), batch_size=500)
+    # With history (for tracked models) and one change-log entry per row: as_of() stays right after re-imports.
+    bulk_schreiben(model, to_create, to_update, sorted(changed_fields), vorher=before, grund="Import")
     zaehler[(label, "neu")] += len(to_create)
     zaehler[(label, "geändert")] += len(to_update)
 

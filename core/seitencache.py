@@ -1,7 +1,8 @@
 """Public pages: ETag/Last-Modified and a rendered-page cache, both keyed by the data state.
 
-The API's *Datenstand* (``core.api.caching``) changes with every write to a catalog, themenfelder or labore
-table, so a page rendered for one Datenstand is valid until the next write: no time-based staleness. Only
+The *Datenstand* of the change log (``core.datenstand``: highest committed log id, read from the database) changes
+with every recorded write, so a page rendered for one Datenstand is valid until the next write: no time-based
+staleness, and a cache that fails to store or to forget costs a miss, never a stale page. Only
 anonymous requests without a session or message cookie are served from the cache (those pages show nothing
 personal); the language is part of the key. Pages built from reports (berichte) are not decorated: their data has
 its own life cycle.
@@ -17,7 +18,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date
 from django.utils.translation import get_language
 
-from core.api.caching import aktueller_datenstand
+from core.datenstand import aktueller_datenstand
 
 PERSOENLICHE_COOKIES = (settings.SESSION_COOKIE_NAME, "messages")
 

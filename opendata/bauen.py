@@ -107,7 +107,8 @@ def bauen(name: str) -> dict:
     inhalte = {
         Format.CSV: csv_bytes(ueberschriften, zeilen),
         Format.JSON: json_inhalt,
-        Format.XLSX: xlsx_bytes(ueberschriften, zeilen, blattname=name),
+        # Excel knows no time zones: local wall-clock time (e.g. "geändert am" of the Zuständigkeiten).
+        Format.XLSX: xlsx_bytes(ueberschriften, [tuple(map(_ohne_zone, z)) for z in zeilen], blattname=name),
     }
     for format_, inhalt in inhalte.items():
         _schreiben(pfad(name, format_), inhalt)
@@ -117,3 +118,9 @@ def bauen(name: str) -> dict:
 def alle_bauen(namen=None) -> dict:
     """Build the given datasets (all if None)."""
     return {name: bauen(name) for name in (namen or alle())}
+
+
+def _ohne_zone(wert):
+    if isinstance(wert, datetime) and wert.tzinfo is not None:
+        return timezone.localtime(wert).replace(tzinfo=None)
+    return wert

@@ -37,6 +37,8 @@ class Ereignis:
     gebiet_ars: str = ""  # ARS of the Kommune (or Land) the change belongs to
     grund: str = ""
     daten: dict = field(default_factory=dict)
+    aenderung_id: int | None = None  # the change log entry (core.Aenderung), when read through the relay
+    transaktion: str = ""
 
     @property
     def art_text(self) -> str:

@@ -76,6 +76,15 @@ class WebhookZustellung(models.Model):
     abo = models.ForeignKey(WebhookAbo, verbose_name=_("Abo"), on_delete=models.CASCADE, related_name="zustellungen")
     sequenz = models.PositiveBigIntegerField(_("Sequenznummer"))
     ereignis_id = models.CharField(_("Ereignis"), max_length=100, help_text=_("Modell und Historien-ID."))
+    aenderung = models.ForeignKey(
+        "core.Aenderung",
+        verbose_name=_("Eintrag im Änderungsprotokoll"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,  # the log may be pruned one day; the number stays meaningful
+    )
     inhalt = models.TextField(_("Inhalt (JSON)"), help_text=_("Genau die Bytes, die gesendet werden."))
     status = models.CharField(_("Status"), max_length=20, choices=ZustellStatus.choices, default=ZustellStatus.OFFEN)
     versuche = models.PositiveSmallIntegerField(_("Versuche"), default=0)
@@ -89,7 +98,11 @@ class WebhookZustellung(models.Model):
         verbose_name = _("Webhook-Zustellung")
         verbose_name_plural = _("Webhook-Zustellungen")
         ordering = ["abo", "sequenz"]
-        constraints = [models.UniqueConstraint(fields=["abo", "sequenz"], name="webhookzustellung_sequenz_je_abo")]
+        constraints = [
+            models.UniqueConstraint(fields=["abo", "sequenz"], name="webhookzustellung_sequenz_je_abo"),
+            # Exactly one delivery per subscription and change, however often the relay or a task runs again.
+            models.UniqueConstraint(fields=["abo", "aenderung"], name="webhookzustellung_einmal_je_aenderung"),
+        ]
         indexes = [models.Index(fields=["status", "naechster_versuch"], name="webhookzustellung_faellig")]
 
     def __str__(self):

@@ -1,19 +1,20 @@
-"""React to changes: rebuild affected open-data files, and turn new history rows into notifications.
+"""Consumers of the change log's relay (``core.relay``): open-data files, webhooks and e-mails for followers.
 
-Both are queued when the transaction commits, once per transaction (an import saving thousands of rows queues one
-task), like ``berichte.signals``. The file rebuild is debounced (``OPENDATA_ENTPRELLEN_SEKUNDEN``). Bulk writes that
-bypass the ORM send no signals: ``make load`` builds the files afterwards, and a missing file is built on demand.
+Every write path records its changed rows in the log (``core.aenderungen``); the relay hands committed entries here
+in sequence order, once per consumer (a transactional cursor), so nothing that was committed is missed:
+- ``opendata-dateien``: one debounced rebuild (``OPENDATA_ENTPRELLEN_SEKUNDEN``) of only the affected datasets;
+- ``opendata-webhooks``: one delivery row per (subscription, log entry), created in the relay's transaction and
+  protected by a unique constraint, then delivered in order by ``opendata.webhook_zustellen``;
+- ``opendata-emails``: one e-mail per follower and writing transaction.
 """
 
 import logging
-from functools import partial
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from simple_history.signals import post_create_historical_record
+from core import relay
 
 from .datensaetze import BETROFFEN
 
@@ -22,29 +23,25 @@ logger = logging.getLogger(__name__)
 ENTPRELL_SCHLUESSEL = "opendata:entprellt"
 
 
-def _offene_sammlung(marke: str):
-    """The on-commit callback of this transaction carrying ``marke``, or None."""
-    verbindung = transaction.get_connection()
-    if not verbindung.in_atomic_block:
-        return None
-    for eintrag in verbindung.run_on_commit:
-        if getattr(eintrag[1], "opendata_marke", None) == marke:
-            return eintrag[1]
-    return None
-
-
 # --- Files --------------------------------------------------------------------------------------------
-def vormerken(namen) -> None:
-    """Rebuild the datasets ``namen`` after commit (debounced)."""
-    if not settings.OPENDATA_AUTOMATISCH:
-        return
-    offen = _offene_sammlung("dateien")
-    if offen is not None:
-        offen.args[0].update(namen)
-        return
-    rueckruf = partial(ausloesen, set(namen))
-    rueckruf.opendata_marke = "dateien"
-    transaction.on_commit(rueckruf)
+def _betroffene_dateien(eintraege) -> set[str]:
+    from berichte.tabellen import TABELLEN
+
+    namen = set()
+    for e in eintraege:
+        if e.modell == "berichte.AktuellerBericht":
+            art = (e.nachher or e.vorher or {}).get("art")
+            namen.update(f"bericht-{s}" for s, t in TABELLEN.items() if t.art == art)
+        else:
+            namen.update(BETROFFEN.get(e.modell, ()))
+    return namen
+
+
+def dateien_verarbeiten(eintraege) -> None:
+    if settings.OPENDATA_AUTOMATISCH:
+        namen = _betroffene_dateien(eintraege)
+        if namen:
+            ausloesen(namen)
 
 
 def ausloesen(namen: set) -> None:
@@ -52,68 +49,71 @@ def ausloesen(namen: set) -> None:
     from .tasks import dateien_bauen
 
     warte = settings.OPENDATA_ENTPRELLEN_SEKUNDEN
-    try:
-        wartend = cache.get(ENTPRELL_SCHLUESSEL)
-        if wartend is not None:
-            cache.set(ENTPRELL_SCHLUESSEL, sorted(set(wartend) | namen), timeout=max(warte * 20, 600))
-            return
-        cache.set(ENTPRELL_SCHLUESSEL, sorted(namen), timeout=max(warte * 20, 600))
-        dateien_bauen.apply_async(countdown=warte)
-    except Exception:  # a broker outage must not undo the editor's save; the file is rebuilt on the next change
-        logger.exception("Neubau der offenen Daten konnte nicht eingereiht werden")
-
-
-def _bei_aenderung(sender, **kwargs):
-    vormerken(BETROFFEN[sender._meta.label])
-
-
-def _bei_bericht(sender, instance, **kwargs):
-    from berichte.tabellen import TABELLEN
-
-    vormerken(f"bericht-{s}" for s, t in TABELLEN.items() if t.art == instance.art)
-
-
-def _bei_labor_leistungen(sender, action, **kwargs):
-    if action in ("post_add", "post_remove", "post_clear"):
-        vormerken(("labore",))
-
-
-# --- Notifications -------------------------------------------------------------------------------------
-def _bei_historie(sender, instance, history_instance, **kwargs):
-    from .ereignisse import QUELLEN_NACH_LABEL
-
-    label = instance._meta.label
-    if label not in QUELLEN_NACH_LABEL:
+    wartend = cache.get(ENTPRELL_SCHLUESSEL)
+    if wartend is not None:
+        cache.set(ENTPRELL_SCHLUESSEL, sorted(set(wartend) | namen), timeout=max(warte * 20, 600))
         return
-    paar = (label, history_instance.history_id)
-    offen = _offene_sammlung("ereignisse")
-    if offen is not None:
-        offen.args[0].append(paar)
-        return
-    rueckruf = partial(ereignisse_einreihen, [paar])
-    rueckruf.opendata_marke = "ereignisse"
-    transaction.on_commit(rueckruf)
-
-
-def ereignisse_einreihen(paare: list) -> None:
-    from .tasks import ereignisse_verteilen
-
+    cache.set(ENTPRELL_SCHLUESSEL, sorted(namen), timeout=max(warte * 20, 600))
     try:
-        ereignisse_verteilen.delay([list(p) for p in paare])
+        dateien_bauen.apply_async(kwargs={"namen": sorted(namen)}, countdown=warte, retry=False)
     except Exception:
-        logger.exception("Benachrichtigungen zu %s Änderungen konnten nicht eingereiht werden", len(paare))
+        cache.delete(ENTPRELL_SCHLUESSEL)
+        raise  # the relay keeps the cursor and retries
+
+
+# --- Webhooks and e-mails --------------------------------------------------------------------------------
+def _ereignisse(eintraege):
+    """Events (``opendata.ereignisse``) of the entries that have a history row, in sequence order."""
+    from .ereignisse import QUELLEN_NACH_LABEL, laden
+
+    relevant = {(e.modell, e.historie_id): e for e in eintraege if e.historie_id and e.modell in QUELLEN_NACH_LABEL}
+    if not relevant:
+        return []
+    ereignisse = laden(relevant)
+    for ereignis in ereignisse:
+        eintrag = relevant[(ereignis.modell, int(ereignis.id.rsplit(":", 1)[1]))]
+        ereignis.aenderung_id = eintrag.id
+        ereignis.transaktion = eintrag.transaktion
+    ereignisse.sort(key=lambda e: e.aenderung_id)
+    return ereignisse
+
+
+def webhooks_verarbeiten(eintraege) -> None:
+    from .models import WebhookAbo
+    from .tasks import webhook_zustellen
+    from .webhooks import einreihen, passt
+
+    abos = list(WebhookAbo.objects.filter(aktiv=True))
+    if not abos:
+        return
+    ereignisse = _ereignisse(eintraege)
+    for abo in abos:
+        passende = [e for e in ereignisse if passt(abo, e)]
+        if passende and einreihen(abo, passende):
+            transaction.on_commit(lambda abo_id=abo.pk: _zustellen_einreihen(webhook_zustellen, abo_id))
+
+
+def _zustellen_einreihen(task, abo_id):
+    try:
+        task.apply_async(args=[abo_id], retry=False)
+    except Exception:  # the deliveries are stored; opendata.webhooks_faellige (every minute) sends them
+        logger.warning("Webhook-Zustellung für Abo %s nicht eingereiht", abo_id, exc_info=True)
+
+
+def emails_verarbeiten(eintraege) -> None:
+    from .models import Abonnement
+    from .tasks import benachrichtigen
+
+    if not Abonnement.objects.exists():
+        return
+    je_transaktion: dict[str, list] = {}
+    for ereignis in _ereignisse(eintraege):
+        je_transaktion.setdefault(ereignis.transaktion, []).append(ereignis)
+    for ereignisse in je_transaktion.values():
+        benachrichtigen(ereignisse)
 
 
 def verbinden():
-    from django.apps import apps
-
-    for label in BETROFFEN:
-        model = apps.get_model(label)
-        post_save.connect(_bei_aenderung, sender=model, dispatch_uid=f"opendata-save-{label}")
-        post_delete.connect(_bei_aenderung, sender=model, dispatch_uid=f"opendata-delete-{label}")
-    post_save.connect(_bei_bericht, sender=apps.get_model("berichte.AktuellerBericht"), dispatch_uid="opendata-bericht")
-    labor = apps.get_model("labore.Labor")
-    m2m_changed.connect(
-        _bei_labor_leistungen, sender=labor.leistungen.through, dispatch_uid="opendata-labor-leistungen"
-    )
-    post_create_historical_record.connect(_bei_historie, dispatch_uid="opendata-historie")
+    relay.registrieren("opendata-dateien", dateien_verarbeiten)
+    relay.registrieren("opendata-webhooks", webhooks_verarbeiten)
+    relay.registrieren("opendata-emails", emails_verarbeiten)

@@ -1,4 +1,5 @@
-"""Celery tasks of the open-data app (queue ``default``): rebuild files, distribute change events, deliver webhooks.
+"""Celery tasks of the open-data app (queue ``default``): rebuild files, deliver webhooks (events come from the
+change log's relay, see ``opendata.signals``).
 
 All take primary keys or names, are idempotent and safe to run twice. Without REDIS_URL they run inline
 (eager); a webhook that failed is then retried by the next run of ``webhooks_faellige`` (celery beat, every
@@ -29,41 +30,20 @@ logger = logging.getLogger(__name__)
     time_limit=900,
 )
 def dateien_bauen(namen: list[str] | None = None) -> list[str]:
-    """Rebuild the dataset files named in the debounce set (or ``namen``; all when both are empty)."""
+    """Rebuild the dataset files named in the debounce set and in ``namen`` (all when both are empty)."""
     from .bauen import alle_bauen
     from .datensaetze import alle
     from .signals import ENTPRELL_SCHLUESSEL
 
-    if namen is None:
-        namen = cache.get(ENTPRELL_SCHLUESSEL)
-        # From here on a change schedules a new build; this one reads the data as of now.
-        cache.delete(ENTPRELL_SCHLUESSEL)
+    # From here on a change schedules a new build; this one reads the data as of now.
+    wartend = cache.get(ENTPRELL_SCHLUESSEL) or ()
+    cache.delete(ENTPRELL_SCHLUESSEL)
+    if namen:  # the debounced rebuild; None or [] (nightly): every dataset
+        namen = sorted(set(namen) | set(wartend))
     bekannt = alle()
     namen = [n for n in (namen or bekannt) if n in bekannt]
     alle_bauen(namen)
     return namen
-
-
-@shared_task(name="opendata.ereignisse_verteilen", acks_late=True, autoretry_for=(OperationalError,), max_retries=5)
-def ereignisse_verteilen(paare: list[list]) -> dict:
-    """Turn new history rows ((model label, history id) pairs) into webhook deliveries and follow-up e-mails."""
-    from .ereignisse import laden
-    from .models import Abonnement, WebhookAbo
-    from .webhooks import einreihen, passt
-
-    abos = list(WebhookAbo.objects.filter(aktiv=True))
-    folgt = Abonnement.objects.exists()
-    if not abos and not folgt:
-        return {"webhooks": 0, "emails": 0}
-    ereignisse = laden(paare)
-    zustellungen = 0
-    for abo in abos:
-        passende = [e for e in ereignisse if passt(abo, e)]
-        if passende:
-            zustellungen += einreihen(abo, passende)
-            webhook_zustellen.delay(abo.pk)
-    emails = benachrichtigen(ereignisse) if folgt else 0
-    return {"webhooks": zustellungen, "emails": emails}
 
 
 @shared_task(bind=True, name="opendata.webhook_zustellen", acks_late=True, max_retries=None)
@@ -80,7 +60,16 @@ def webhook_zustellen(self, abo_id: int) -> dict:
         cache.delete(sperre)
     if ergebnis["warten"] and not self.request.is_eager:
         webhook_zustellen.apply_async(args=[abo_id], countdown=ergebnis["warten"])
+    elif not self.request.is_eager and _offen(abo_id):
+        # A delivery committed while this loop held the lock found it taken and returned; pick it up now.
+        webhook_zustellen.apply_async(args=[abo_id])
     return ergebnis
+
+
+def _offen(abo_id: int) -> bool:
+    from .models import WebhookZustellung
+
+    return WebhookZustellung.objects.filter(abo_id=abo_id, status=ZustellStatus.OFFEN).exists()
 
 
 @shared_task(name="opendata.webhooks_faellige", acks_late=True, time_limit=300)

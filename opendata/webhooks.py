@@ -124,7 +124,11 @@ def zustellen(abo_id: int) -> dict:
 
 
 def einreihen(abo: WebhookAbo, ereignisse) -> int:
-    """Create the deliveries of ``ereignisse`` for ``abo`` with consecutive sequence numbers; returns how many."""
+    """Create the deliveries of ``ereignisse`` for ``abo`` with consecutive sequence numbers; returns how many.
+
+    Events carry their change-log entry (``aenderung_id``); one already handed to this subscription is skipped, and
+    the unique constraint (abo, aenderung) makes a duplicate impossible even then.
+    """
     import json
 
     if not ereignisse:
@@ -132,17 +136,27 @@ def einreihen(abo: WebhookAbo, ereignisse) -> int:
     with transaction.atomic():
         # Locks the subscription row (PostgreSQL), so two distributing tasks never hand out the same number.
         abo = WebhookAbo.objects.select_for_update().get(pk=abo.pk)
+        schon = set(
+            abo.zustellungen.filter(aenderung_id__in=[e.aenderung_id for e in ereignisse]).values_list(
+                "aenderung_id", flat=True
+            )
+        )
         neu = []
         for ereignis in ereignisse:
+            if ereignis.aenderung_id in schon:
+                continue
             abo.sequenz += 1
             neu.append(
                 WebhookZustellung(
                     abo=abo,
                     sequenz=abo.sequenz,
+                    aenderung_id=ereignis.aenderung_id,
                     ereignis_id=ereignis.id,
                     inhalt=json.dumps(ereignis.payload(abo.sequenz), ensure_ascii=False, sort_keys=True),
                 )
             )
+        if not neu:
+            return 0
         WebhookZustellung.objects.bulk_create(neu)
         WebhookAbo.objects.filter(pk=abo.pk).update(sequenz=abo.sequenz)
     return len(neu)

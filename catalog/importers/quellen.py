@@ -10,6 +10,7 @@ from pathlib import Path
 
 from django.db.models import Count, Min
 
+from core.aenderungen import bulk_schreiben
 from core.importing import Fehler, Fehlerliste, ImportFehler, Zaehler, read_csv, sync
 from core.text import slug
 
@@ -344,5 +345,5 @@ def aktualisiere_vollzug() -> int:
         if leistung.vollzug != neu:
             leistung.vollzug = neu
             geaendert.append(leistung)
-    Leistung.objects.bulk_update(geaendert, ["vollzug"], batch_size=500)
+    bulk_schreiben(Leistung, geaendert=geaendert, felder=["vollzug"], grund="Import")
     return len(geaendert)

@@ -29,8 +29,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from openpyxl import Workbook, load_workbook
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from core.aenderungen import bulk_schreiben
 from core.importing import Fehler, Fehlerliste, read_csv
 
 from ..choices import KUERZEL_LAND, LAND_KUERZEL, Anschlussstatus, Reifegradmodell, UmsetzungsStatus, VollzugsEbene
@@ -439,13 +439,9 @@ def fuehre_import_aus(fmt: ImportFormat, plan: list[Zeile], user, name: str) -> 
     geaendert = [z.obj for z in plan if z.art == "geändert"]
     for obj in neu + geaendert:
         fmt.vor_dem_speichern(obj)
-    if neu:
-        bulk_create_with_history(neu, fmt.model, batch_size=500, default_user=user, default_change_reason=grund)
-    if geaendert:
-        felder = [f.name for f in fmt.model._meta.concrete_fields if not f.primary_key]
-        bulk_update_with_history(
-            geaendert, fmt.model, felder, batch_size=500, default_user=user, default_change_reason=grund
-        )
+    felder = [f.name for f in fmt.model._meta.concrete_fields if not f.primary_key]
+    # Rows, history and change-log entries in one call (core.aenderungen): every consumer hears of the import.
+    bulk_schreiben(fmt.model, neu, geaendert, felder, user=user, grund=grund)
     return {"neu": len(neu), "geändert": len(geaendert), "unverändert": len(plan) - len(neu) - len(geaendert)}
 
 

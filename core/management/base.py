@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from core.importing import ImportFehler, Zaehler
+from core.kontext import als_befehl
 
 
 class ImportCommand(BaseCommand):
@@ -19,6 +20,7 @@ class ImportCommand(BaseCommand):
     def run(self, zaehler: Zaehler, **options):
         raise NotImplementedError
 
+    @als_befehl()
     def handle(self, *args, **options):
         zaehler = Zaehler()
         start = time.monotonic()

@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.kontext.KontextMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -264,7 +265,6 @@ BERICHTE_WORK_MEM = env.str("BERICHTE_WORK_MEM", default="64MB")
 BERICHTE_AUTOMATISCH = env.bool("BERICHTE_AUTOMATISCH", default=True)
 
 # --- API --------------------------------------------------------------------------------------------
-from tempfile import gettempdir  # noqa: E402
 
 # /api/v1/ for dashboards (ozgportal/api/). Anonymous clients are limited per IP; API keys (admin → API Keys)
 # and signed-in staff are not.
@@ -323,17 +323,6 @@ SPECTACULAR_SETTINGS = {
         "OrganisationArtEnum": "catalog.choices.OrganisationArt",
     },
 }
-# Where the API keeps its Datenstand (ETag/Last-Modified): shared by all processes. Redis if configured,
-# else a file cache in the temporary directory (several gunicorn workers on one host see the same).
-API_DATENSTAND_CACHE = "api_datenstand"
-CACHES["api_datenstand"] = (
-    {**CACHES["default"]}
-    if REDIS_URL
-    else {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": env.str("API_DATENSTAND_DIR", default=str(Path(gettempdir()) / "ozgportal-api-datenstand")),
-    }
-)
 # Rendered GET responses, keyed by their ETag (so never stale), in the default cache; 0 turns it off.
 API_ANTWORT_CACHE = "default"
 API_ANTWORT_CACHE_SEKUNDEN = env.int("API_ANTWORT_CACHE_SEKUNDEN", default=600)
@@ -365,3 +354,11 @@ WEBHOOK_BACKOFF_MAX_SEKUNDEN = 6 * 3600
 WEBHOOK_MAX_VERSUCHE = env.int("WEBHOOK_MAX_VERSUCHE", default=10)
 WEBHOOK_TIMEOUT_SEKUNDEN = 10
 CELERY_TASK_ROUTES["opendata.*"] = {"queue": "default"}
+
+# --- Änderungsprotokoll (core) ----------------------------------------------------------------------
+# Every write to a model of these apps (and these models) gets a log entry; the relay hands them to consumers.
+AENDERUNGEN_APPS = ("catalog", "themenfelder", "labore")
+AENDERUNGEN_MODELLE = ("berichte.AktuellerBericht",)
+# Entries per consumer and relay transaction.
+AENDERUNGEN_STAPEL = env.int("AENDERUNGEN_STAPEL", default=5000)
+CELERY_TASK_ROUTES["core.*"] = {"queue": "default"}

@@ -85,7 +85,7 @@ def test_importierte_daten_haben_einen_ausgangsstand(db):
     assert labor.history.exists()  # a snapshot of the whole row, "+" or from the import of its Leistungen
     labor.pilot = not labor.pilot
     labor.save()
-    alt, neu = labor.history.order_by("history_date")[:2]
+    neu, alt = labor.history.order_by("-history_date", "-history_id")[:2]
     assert alt.pilot != neu.pilot
 
 

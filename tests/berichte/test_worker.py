@@ -41,7 +41,7 @@ def _url_der_testdatenbank() -> str:
 
 
 class Worker:
-    def __init__(self, tmp_path, pool="prefork"):
+    def __init__(self, tmp_path, pool="prefork", automatisch=True):
         self.log = tmp_path / f"worker-{pool}-{time.monotonic_ns()}.log"
         env = {
             **os.environ,
@@ -49,8 +49,10 @@ class Worker:
             "DJANGO_SETTINGS_MODULE": "ozgportal.settings.test",
             "BERICHTE_SPERRE_SEKUNDEN": "5",
             "BERICHTE_ENTPRELLEN_SEKUNDEN": "1",
+            # The worker runs the change log's relay, which queues rebuilds after changes (core.relay).
+            "BERICHTE_AUTOMATISCH": str(automatisch),
         }
-        befehl = [sys.executable, "-m", "celery", "-A", "ozgportal", "worker", "-Q", "berichte", "-l", "info"]
+        befehl = [sys.executable, "-m", "celery", "-A", "ozgportal", "worker", "-Q", "berichte,default", "-l", "info"]
         befehl += [
             "--without-gossip",
             "--without-mingle",
@@ -87,6 +89,7 @@ def festgeschrieben(django_db_setup, django_db_blocker, settings):
 
         with app.connection_for_write() as verbindung:
             verbindung.default_channel.queue_purge("berichte")
+            verbindung.default_channel.queue_purge("default")
         yield
         settings.BERICHTE_AUTOMATISCH = False
         _aufraeumen()
@@ -191,7 +194,7 @@ def test_abgeschossener_worker_laesst_den_alten_bericht_stehen(festgeschrieben, 
     # Hold the pointer table: the worker writes its build, then waits at the flip, mid-transaction.
     sperre = psycopg.connect(_url_der_testdatenbank())
     sperre.execute("LOCK TABLE berichte_aktuellerbericht IN EXCLUSIVE MODE")
-    worker = Worker(tmp_path, pool="solo")
+    worker = Worker(tmp_path, pool="solo", automatisch=False)
     try:
         bericht_bauen.apply_async(kwargs={"art": T})
 
@@ -226,7 +229,7 @@ def test_abgeschossener_worker_laesst_den_alten_bericht_stehen(festgeschrieben, 
     assert not ThemenfeldStandZeile.objects.exclude(lauf_id=alt).exists()
 
     # The next run completes (after the dead worker's lock has expired).
-    neuer = Worker(tmp_path)
+    neuer = Worker(tmp_path, automatisch=False)
     try:
         ergebnis = bericht_bauen.apply_async(kwargs={"art": T}).get(timeout=120)
         assert ergebnis["status"] == "gebaut", neuer.log.read_text()[-3000:]

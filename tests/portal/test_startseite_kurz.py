@@ -4,8 +4,8 @@ pytestmark = pytest.mark.django_db
 
 
 def test_home_lists_the_14_themenfelder_in_german(client, django_assert_num_queries):
-    # Themenfelder with counts, their current phase status, Leistungen per Vollzug (tests/portal pins the rest).
-    with django_assert_num_queries(3):
+    # Datenstand, Themenfelder with counts, their current phase status, Leistungen per Vollzug.
+    with django_assert_num_queries(4):
         antwort = client.get("/")
     assert antwort.status_code == 200
     html = antwort.content.decode()

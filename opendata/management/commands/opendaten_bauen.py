@@ -7,7 +7,8 @@ from opendata.datensaetze import alle
 class Command(BaseCommand):
     """Write the open-data files (CSV, JSON, XLSX) of all or the named datasets into OPENDATA_DIR.
 
-    Part of ``make load``: ``load_all`` writes in bulk without signals, so nothing else would rebuild them.
+    Part of ``make load``: writes every file at once (also those the relay would rebuild after ``load_all``), so
+    a fresh installation serves them before the first change.
     """
 
     help = "Schreibt die Dateien unter /opendaten/ (alle oder die genannten Datensätze)."

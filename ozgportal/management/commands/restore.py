@@ -11,6 +11,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.test.utils import override_settings
 
+from core.aenderungen import protokoll_aus
+
 #: Tables that must be empty before a restore: the portal's own data and its users.
 PORTALDATEN = ["auth.user", "catalog.gebietskoerperschaft", "catalog.leistung", "themenfelder.phasenstatus"]
 
@@ -71,7 +73,8 @@ class Command(BaseCommand):
                 "wiederherstellen."
             )
         # The backup carries the history rows itself; saving must not add new ones (m2m signals ignore "raw").
-        with override_settings(SIMPLE_HISTORY_ENABLED=False), transaction.atomic():
+        # Likewise the change log: its rows are in the backup (m2m signals would record the restore itself).
+        with override_settings(SIMPLE_HISTORY_ENABLED=False), protokoll_aus(), transaction.atomic():
             for label in reversed(list(inhalt["anzahl"])):
                 apps.get_model(label)._default_manager.all()._raw_delete(using=connection.alias)
             objekte = serializers.deserialize("json", json.dumps(inhalt["objekte"]), handle_forward_references=True)

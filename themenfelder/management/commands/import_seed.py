@@ -9,6 +9,7 @@ from themenfelder.importers import import_seed
 class Command(ImportCommand):
     """Import the seed tables "Stand 11.04.2019": tandems, phase statuses, Labore, participating Kommunen."""
 
+    aenderung_wie = "seed"  # how the change log records these writes (core.kontext)
     help = "Importiert die Tabellen „Stand 11.04.2019“ (Tandems, Phasen, Labore, Teilnahmen) aus Seed 000."
 
     def add_arguments(self, parser):

@@ -1,0 +1,381 @@
+"""Recording changes in the log (``core.models.Aenderung``), in the same transaction as the change.
+
+Three ways in, one format:
+- single ORM writes: ``post_save``/``post_delete``/``m2m_changed`` of every tracked model (``AENDERUNGEN_APPS``
+  plus ``AENDERUNGEN_MODELLE``), connected in ``CoreConfig.ready``;
+- bulk writes: ``bulk_schreiben`` creates/updates rows, their history rows (django-simple-history) and their log
+  entries in one call, used by every importer, the admin import and the admin bulk action;
+- writes that bypass the ORM: ``manage.py aenderung_erfassen`` (or ``erfassen``) records them afterwards.
+
+Commit order = id order. On PostgreSQL each writing transaction takes a transaction-scoped advisory lock before its
+first log row, so ids are handed out and committed in the same order: a reader that has seen id N has seen every
+committed entry below N. That makes "highest id" a correct data version (ETags) and "last id read" a correct relay
+cursor. The price: transactions that write tracked rows serialise from their first log row to their commit (an
+import holds writers back for its last seconds). SQLite serialises writers anyway.
+
+After commit (``transaction.on_commit``) the relay task is queued once; if the broker is down, the periodic sweep
+(``core.weiterreichen`` every minute, celery beat) catches up, because the entries are already committed.
+"""
+
+import logging
+import secrets
+import time
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from django.apps import apps
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connections, router, transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils import timezone
+
+from simple_history.signals import post_create_historical_record
+from simple_history.utils import get_history_manager_for_model
+
+from . import kontext as kontext_modul
+from .models import Aenderung
+
+logger = logging.getLogger(__name__)
+
+#: Any constant; identifies the log's advisory lock in pg_locks.
+SPERRE = 0x4F5A47_01
+SCHLUESSELFELDER = ("ars", "ozg_id", "slug", "kurzname", "zeile")
+
+_aus: ContextVar[bool] = ContextVar("aenderungen_aus", default=False)
+
+
+@contextmanager
+def protokoll_aus():
+    """Write without log entries. Only for measuring the log's overhead (bench/bench_pipeline.py)."""
+    token = _aus.set(True)
+    try:
+        yield
+    finally:
+        _aus.reset(token)
+
+
+def verfolgt(model) -> bool:
+    label = model._meta.label
+    # History rows (django-simple-history's Historical… models live in the same apps) are not data.
+    return (
+        not _aus.get()
+        and not hasattr(model, "instance_type")
+        and (model._meta.app_label in settings.AENDERUNGEN_APPS or label in settings.AENDERUNGEN_MODELLE)
+    )
+
+
+def _hat_historie(model) -> bool:
+    return hasattr(model._meta, "simple_history_manager_attribute")
+
+
+# --- Transaction state --------------------------------------------------------------------------------
+class _Lauf:
+    """One writing transaction (or several rolled-back attempts before it): batch id and the on-commit flag."""
+
+    __slots__ = ("id", "erledigt")
+
+    def __init__(self):
+        self.id = secrets.token_hex(8)
+        self.erledigt = False
+
+
+def _lauf(verbindung):
+    # Only the public on_commit API: the callback marks the batch done; a batch whose transaction rolled back
+    # is never marked and simply carries on into the next transaction (its entries are gone anyway).
+    lauf = getattr(verbindung, "_core_aenderung_lauf", None)
+    if lauf is None or lauf.erledigt or not verbindung.in_atomic_block:
+        lauf = _Lauf()
+        verbindung._core_aenderung_lauf = lauf
+    return lauf
+
+
+def _nach_commit(lauf: _Lauf):
+    if lauf.erledigt:
+        return
+    lauf.erledigt = True
+    from .relay import einreihen
+
+    einreihen()
+
+
+def _sperren_und_sekunde(verbindung, lauf_id: str) -> int:
+    """Take the log lock (PostgreSQL) and return this transaction's Last-Modified second.
+
+    Strictly greater than the second of any earlier transaction's entries, so ``If-Modified-Since`` (whole
+    seconds) never confirms a body from before a later commit; equal within one transaction.
+    """
+    jetzt = int(time.time())
+    with verbindung.cursor() as cur:
+        if verbindung.vendor == "postgresql":
+            # A statement of its own: the next one must take its snapshot after the lock was granted.
+            cur.execute("SELECT pg_advisory_xact_lock(%s)", [SPERRE])
+        cur.execute("SELECT sekunde, transaktion FROM core_aenderung ORDER BY id DESC LIMIT 1")
+        zeile = cur.fetchone()
+    letzte, transaktion = zeile if zeile else (None, None)
+    if letzte is None:
+        return jetzt
+    return max(jetzt, letzte if transaktion == lauf_id else letzte + 1)
+
+
+# --- Scope (routing and per-scope invalidation) ---------------------------------------------------------
+class _Bereiche:
+    """Resolves Land/Gebiet ARS and Themenfeld slug for many rows with at most four queries."""
+
+    def __init__(self, objs):
+        self.gebiete, self.themenfelder, self.leistungen, self.lagen = set(), set(), set(), set()
+        for obj in objs:
+            for attr in ("kommune_id", "gebiet_id", "land_id"):
+                if getattr(obj, attr, None):
+                    self.gebiete.add(getattr(obj, attr))
+                    break
+            for attr, menge in (
+                ("themenfeld_id", self.themenfelder),
+                ("leistung_id", self.leistungen),
+                ("lage_id", self.lagen),
+            ):
+                if getattr(obj, attr, None):
+                    menge.add(getattr(obj, attr))
+        self._laden()
+
+    def _laden(self):
+        def werte(label, ids, feld):
+            if not ids:
+                return {}
+            return dict(apps.get_model(label).objects.filter(pk__in=ids).values_list("pk", feld))
+
+        self.ars = werte("catalog.Gebietskoerperschaft", self.gebiete, "ars")
+        self.tf = werte("catalog.Themenfeld", self.themenfelder, "slug")
+        self.tf_leistung = werte("catalog.Leistung", self.leistungen, "lage__themenfeld__slug")
+        self.tf_lage = werte("catalog.Lage", self.lagen, "themenfeld__slug")
+
+    def fuer(self, obj) -> tuple[str, str, str]:
+        label = obj._meta.label
+        gebiet = ""
+        if label == "catalog.Gebietskoerperschaft":
+            gebiet = obj.ars or ""
+        else:
+            for attr in ("kommune_id", "gebiet_id", "land_id"):
+                if getattr(obj, attr, None):
+                    gebiet = self.ars.get(getattr(obj, attr), "")
+                    break
+        if label == "catalog.Themenfeld":
+            themenfeld = obj.slug
+        elif getattr(obj, "themenfeld_id", None):
+            themenfeld = self.tf.get(obj.themenfeld_id, "")
+        elif getattr(obj, "leistung_id", None):
+            themenfeld = self.tf_leistung.get(obj.leistung_id) or ""
+        elif getattr(obj, "lage_id", None):
+            themenfeld = self.tf_lage.get(obj.lage_id) or ""
+        else:
+            themenfeld = ""
+        return gebiet[:2], gebiet, themenfeld
+
+
+def _schluessel(obj) -> str:
+    for feld in SCHLUESSELFELDER:
+        wert = getattr(obj, feld, None)
+        if wert not in (None, ""):
+            return str(wert)[:200]
+    return str(obj.pk)
+
+
+def _werte(obj) -> dict:
+    return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
+
+
+# --- Writing entries ------------------------------------------------------------------------------------
+def eintragen(eintraege: list[dict], objs: list, using: str | None = None) -> list[dict]:
+    """Write log entries (one dict per changed row, ``objs`` in the same order) in the current transaction."""
+    if not eintraege:
+        return []
+    using = using or router.db_for_write(Aenderung)
+    verbindung = connections[using]
+    k = kontext_modul.aktuell()
+    with transaction.atomic(using=using, savepoint=False):
+        lauf = _lauf(verbindung)
+        sekunde = _sperren_und_sekunde(verbindung, lauf.id)
+        bereiche = _Bereiche(objs)
+        jetzt = timezone.now()
+        zeilen = []
+        for e, obj in zip(eintraege, objs, strict=True):
+            land, gebiet, themenfeld = bereiche.fuer(obj)
+            zeilen.append(
+                {
+                    "modell": obj._meta.label,
+                    "schluessel": _schluessel(obj),
+                    "objekt_id": obj.pk if isinstance(obj.pk, int) else None,
+                    "aktion": e["aktion"],
+                    "vorher": e.get("vorher"),
+                    "nachher": e.get("nachher"),
+                    "historie_id": e.get("historie_id"),
+                    "wie": k.wie,
+                    "wer": k.wer,
+                    "user_id": k.user_id,
+                    "zeitpunkt": jetzt,
+                    "sekunde": sekunde,
+                    "transaktion": lauf.id,
+                    "land_ars": land,
+                    "gebiet_ars": gebiet,
+                    "themenfeld": themenfeld,
+                }
+            )
+        if verbindung.vendor == "postgresql" and len(zeilen) > 200:
+            _kopieren(verbindung, zeilen)  # COPY: an import's thousands of entries at a fraction of INSERT's cost
+        else:
+            Aenderung.objects.using(using).bulk_create([Aenderung(**z) for z in zeilen], batch_size=1000)
+        transaction.on_commit(lambda: _nach_commit(lauf), using=using)
+    return zeilen
+
+
+def _kopieren(verbindung, zeilen):
+    """Write entries with PostgreSQL's COPY (ids from the sequence, in list order)."""
+    encoder = DjangoJSONEncoder()
+    spalten = list(zeilen[0])
+    sql = f"COPY core_aenderung ({', '.join(spalten)}) FROM STDIN"
+    with verbindung.cursor() as cur, cur.cursor.copy(sql) as kopie:
+        for z in zeilen:
+            z["vorher"] = None if z["vorher"] is None else encoder.encode(z["vorher"])
+            z["nachher"] = None if z["nachher"] is None else encoder.encode(z["nachher"])
+            kopie.write_row(tuple(z.values()))
+
+
+def bulk_schreiben(
+    model,
+    neu=(),
+    geaendert=(),
+    felder=None,
+    *,
+    vorher: dict | None = None,
+    user=None,
+    grund: str | None = None,
+    batch_size: int = 500,
+) -> None:
+    """Create ``neu`` and update ``geaendert`` (fields ``felder``) in bulk, with history and log entries.
+
+    ``vorher`` maps a changed row's pk to its old values ({field: value}); without it the entry carries the new
+    values and the history row id (the history row's predecessor holds the old values).
+    """
+    neu, geaendert = list(neu), list(geaendert)
+    historie = get_history_manager_for_model(model) if _hat_historie(model) else None
+    if user is None:
+        k = kontext_modul.aktuell()
+        if k.user_id:
+            user = apps.get_model(settings.AUTH_USER_MODEL)(pk=k.user_id)
+    with transaction.atomic(savepoint=False):
+        hist_neu, hist_geaendert = [], []
+        if neu:
+            neu = model._default_manager.bulk_create(neu, batch_size=batch_size)
+            if historie is not None:
+                hist_neu = historie.bulk_history_create(
+                    neu, batch_size=batch_size, default_user=user, default_change_reason=grund
+                )
+        if geaendert:
+            felder = felder or [f.name for f in model._meta.concrete_fields if not f.primary_key]
+            model._default_manager.bulk_update(geaendert, felder, batch_size=batch_size)
+            if historie is not None:
+                hist_geaendert = historie.bulk_history_create(
+                    geaendert, batch_size=batch_size, update=True, default_user=user, default_change_reason=grund
+                )
+        if not verfolgt(model):
+            return
+        eintraege, objs = [], []
+        for obj, h in zip(neu, hist_neu or [None] * len(neu), strict=True):
+            eintraege.append({"aktion": Aenderung.Aktion.ANGELEGT, "nachher": _werte(obj), "historie_id": _hid(h)})
+            objs.append(obj)
+        vorher = vorher or {}
+        for obj, h in zip(geaendert, hist_geaendert or [None] * len(geaendert), strict=True):
+            alt = vorher.get(obj.pk)
+            eintraege.append(
+                {
+                    "aktion": Aenderung.Aktion.GEAENDERT,
+                    "vorher": alt,
+                    "nachher": {f: getattr(obj, f) for f in alt} if alt else _werte(obj),
+                    "historie_id": _hid(h),
+                }
+            )
+            objs.append(obj)
+        eintragen(eintraege, objs)
+
+
+def _hid(h):
+    return getattr(h, "history_id", None) if h is not None else None
+
+
+def erfassen(model, pks, aktion: str = Aenderung.Aktion.GEAENDERT) -> int:
+    """Record rows changed outside the ORM (psql, another program): one entry per pk, current values."""
+    objs = list(model._default_manager.filter(pk__in=pks))
+    gefunden = {o.pk for o in objs}
+    eintraege = [{"aktion": aktion, "nachher": _werte(o)} for o in objs]
+    # Deleted rows: only the key is known.
+    for pk in sorted(set(pks) - gefunden):
+        objs.append(model(pk=pk))
+        eintraege.append({"aktion": Aenderung.Aktion.GELOESCHT})
+    with transaction.atomic():
+        eintragen(eintraege, objs)
+    return len(eintraege)
+
+
+# --- Signals (single ORM writes) ------------------------------------------------------------------------
+def _bei_historie(sender, instance, history_instance, **kwargs):
+    # simple_history's own post_save/post_delete receiver runs before ours (connected first): remember the row.
+    instance._core_historie_id = history_instance.history_id
+
+
+def _bei_speichern(sender, instance, created, raw=False, using=None, **kwargs):
+    if raw or not verfolgt(sender):
+        return
+    aktion = Aenderung.Aktion.ANGELEGT if created else Aenderung.Aktion.GEAENDERT
+    eintragen(
+        [
+            {
+                "aktion": aktion,
+                "nachher": _werte(instance),
+                "historie_id": instance.__dict__.pop("_core_historie_id", None),
+            }
+        ],
+        [instance],
+        using=using,
+    )
+
+
+def _bei_loeschen(sender, instance, using=None, **kwargs):
+    if not verfolgt(sender):
+        return
+    eintragen(
+        [
+            {
+                "aktion": Aenderung.Aktion.GELOESCHT,
+                "vorher": _werte(instance),
+                "historie_id": instance.__dict__.pop("_core_historie_id", None),
+            }
+        ],
+        [instance],
+        using=using,
+    )
+
+
+def _bei_zuordnung(sender, instance, action, reverse, model, pk_set, using=None, **kwargs):
+    if action not in ("post_add", "post_remove", "post_clear") or not verfolgt(type(instance)):
+        return
+    feld = next(
+        (f.name for f in type(instance)._meta.many_to_many if f.remote_field.through is sender),
+        sender._meta.model_name,
+    )
+    eintragen(
+        [
+            {
+                "aktion": Aenderung.Aktion.GEAENDERT,
+                "nachher": {feld: {"aktion": action.removeprefix("post_"), "pks": sorted(pk_set or [])}},
+            }
+        ],
+        [instance],
+        using=using,
+    )
+
+
+def verbinden():
+    post_create_historical_record.connect(_bei_historie, dispatch_uid="core-historie")
+    post_save.connect(_bei_speichern, dispatch_uid="core-aenderung-save")
+    post_delete.connect(_bei_loeschen, dispatch_uid="core-aenderung-delete")
+    m2m_changed.connect(_bei_zuordnung, dispatch_uid="core-aenderung-m2m")
