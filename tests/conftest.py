@@ -29,6 +29,8 @@ def pytest_collection_modifyitems(config, items):
     def gehoert_nicht_hierher(item) -> bool:
         if item.get_closest_marker("celery_worker"):
             return not _mit_postgres_und_redis()
+        if item.get_closest_marker("postgres"):
+            return not os.environ.get("DATABASE_URL", "").startswith("postgres")
         return bool(item.get_closest_marker("eingebettet") and os.environ.get("DATABASE_URL"))
 
     behalten = [item for item in items if not gehoert_nicht_hierher(item)]

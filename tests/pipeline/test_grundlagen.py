@@ -142,9 +142,7 @@ def test_redis_wirft_nie_304_oder_alter_inhalt(settings, konsumenten, django_cap
     assert seite2.status_code == 200 and "Elterngeld (neu)" in seite2.content.decode()
 
 
-@pytest.mark.skipif(
-    not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"), reason="Sperre nur auf PostgreSQL"
-)
+@pytest.mark.postgres  # the advisory lock exists only there (SQLite serialises writers anyway)
 @pytest.mark.django_db(transaction=False)
 def test_commit_reihenfolge_gleich_id_reihenfolge(django_db_blocker):
     """A later transaction's entry can neither get a lower id nor commit before an earlier, still open one."""

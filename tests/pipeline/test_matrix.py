@@ -25,7 +25,7 @@ from core import relay
 from core.models import Aenderung
 from opendata.bauen import bauen
 from opendata.bauen import pfad as datei_pfad
-from ozgportal import rules as rollen
+from redaktion import rules as rollen
 from tests.admin.conftest import _person
 from tests.admin.test_historie import _formular
 

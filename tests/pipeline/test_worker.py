@@ -5,7 +5,6 @@ their rows afterwards. Celery beat is simulated by queueing its task (``core.wei
 """
 
 import json
-import os
 import time
 
 from django.db import connection
@@ -22,13 +21,7 @@ from ozgportal.celery import app as celery_app
 from tests.berichte.test_worker import Worker, _url_der_testdatenbank
 from tests.opendata.conftest import Empfaenger
 
-pytestmark = [
-    pytest.mark.celery_worker,
-    pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="braucht REDIS_URL (echter Broker)"),
-    pytest.mark.skipif(
-        not os.environ.get("DATABASE_URL", "").startswith("postgres"), reason="braucht PostgreSQL (DATABASE_URL)"
-    ),
-]
+pytestmark = pytest.mark.celery_worker  # needs PostgreSQL and Redis; see tests/conftest.py
 
 LEISTUNGEN = [10000, 10001, 10002, 10003, 10004]
 
