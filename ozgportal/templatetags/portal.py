@@ -113,3 +113,15 @@ def zahl(wert):
 @register.simple_tag
 def format_liste(eintraege, trenner=", "):
     return format_html_join(trenner, "{}", ((e,) for e in eintraege))
+
+
+@register.simple_tag(takes_context=True)
+def tabellen_id(context):
+    """A page-unique id for a table's caption, which names the table's scroll region (aria-labelledby).
+
+    Wide tables scroll inside their own focusable region instead of widening the page (WCAG 1.4.10 Reflow); the
+    counter lives in the render context, which includes share, so ids stay unique and the same on every render.
+    """
+    nummer = context.render_context.get("tabellen_nummer", 0) + 1
+    context.render_context["tabellen_nummer"] = nummer
+    return f"tabelle-{nummer}"

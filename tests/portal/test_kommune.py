@@ -21,7 +21,7 @@ def zeilen_der_seite(html):
     """(OZG-ID, name) of every Leistung row shown, in page order."""
     return [
         (int(i), unescape(n))
-        for i, n in re.findall(r'<td class="kern-table__cell">(\d{5})</td>\s*<th[^>]*><a[^>]*>([^<]*)</a>', html)
+        for i, n in re.findall(r'<td>(\d{5})</td>\s*<th[^>]*><a[^>]*>([^<]*)</a>', html)
     ]
 
 
