@@ -120,8 +120,10 @@ def tabellen_id(context):
     """A page-unique id for a table's caption, which names the table's scroll region (aria-labelledby).
 
     Wide tables scroll inside their own focusable region instead of widening the page (WCAG 1.4.10 Reflow); the
-    counter lives in the render context, which includes share, so ids stay unique and the same on every render.
+    counter lives in the page's render context, so ids stay unique and the same on every render.
     """
-    nummer = context.render_context.get("tabellen_nummer", 0) + 1
-    context.render_context["tabellen_nummer"] = nummer
+    # dicts[0]: the render context of the whole page (each included template gets a fresh layer on top).
+    seite = context.render_context.dicts[0]
+    nummer = seite.get("tabellen_nummer", 0) + 1
+    seite["tabellen_nummer"] = nummer
     return f"tabelle-{nummer}"
