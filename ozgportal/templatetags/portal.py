@@ -37,6 +37,8 @@ def balkendiagramm(balken, titel, beschreibung, maximum=None, einheit=""):
     maximum = maximum or max(summen, default=0) or 1
     zeilen = []
     legende = {}
+    # One segment per bar, each bar its own class (a colour per level): the legend names the bars, not the unit.
+    je_balken = all(len(b["segmente"]) == 1 for b in balken)
     for index, (b, summe) in enumerate(zip(balken, summen, strict=True)):
         y = RAND + index * ZEILEN_HOEHE
         x = LABEL_BREITE
@@ -46,7 +48,7 @@ def balkendiagramm(balken, titel, beschreibung, maximum=None, einheit=""):
             if breite:
                 segmente.append({"x": _svg(x), "breite": _svg(breite), "klasse": s["klasse"]})
             x += breite
-            legende.setdefault(s["klasse"], s["name"])
+            legende.setdefault(s["klasse"], b["label"] if je_balken else s["name"])
         text = " + ".join(str(s["wert"]) for s in b["segmente"]) if len(b["segmente"]) > 1 else str(summe)
         zeilen.append(
             {
