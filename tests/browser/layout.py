@@ -16,7 +16,8 @@ UEBERLAPPUNGEN = """() => {
     r.selectNodeContents(zelle);
     return [...r.getClientRects()].filter(x => x.width > 0.5 && x.height > 0.5);
   };
-  const schneiden = (a, b) => a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1;
+  const schneiden = (a, b) =>
+    a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1;
   const befunde = [];
   for (const zeile of document.querySelectorAll('table tr')) {
     if (!zeile.checkVisibility()) continue;  // in a closed <details> (content-visibility: hidden)
@@ -24,7 +25,8 @@ UEBERLAPPUNGEN = """() => {
     for (let i = 0; i < zellen.length; i++) for (let j = i + 1; j < zellen.length; j++)
       for (const a of zellen[i][1]) for (const b of zellen[j][1])
         if (schneiden(a, b) && befunde.length < 5)
-          befunde.push(`${zellen[i][0].textContent.trim().slice(0, 30)} × ${zellen[j][0].textContent.trim().slice(0, 30)}`);
+          befunde.push(`${zellen[i][0].textContent.trim().slice(0, 30)} × `
+            + zellen[j][0].textContent.trim().slice(0, 30));
   }
   return befunde;
 }"""

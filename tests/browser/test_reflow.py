@@ -161,7 +161,13 @@ def test_print_view_is_a_clean_a4_document(browser, portal, tmp_path):
     assert re.search(r"Stand der Daten: \d\d\.\d\d\.\d{4}", erste), erste[:500]
     assert "Regionalschlüssel 010615138034" in erste
     alles = "\n".join(seiten)
-    for bedienelement in ("Hauptnavigation", "Themenfelder\nLabore", "Filter anwenden", "Kommune finden", "herunterladen"):
+    for bedienelement in (
+        "Hauptnavigation",
+        "Themenfelder\nLabore",
+        "Filter anwenden",
+        "Kommune finden",
+        "herunterladen",
+    ):
         assert bedienelement not in alles, bedienelement
     assert "Elterngeld" in alles  # the full list is printed, not folded away
     assert f"Seite 1 von {len(seiten)}" in erste
