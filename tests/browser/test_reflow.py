@@ -170,7 +170,7 @@ def test_print_view_is_a_clean_a4_document(browser, portal, tmp_path):
     ):
         assert bedienelement not in alles, bedienelement
     assert "Elterngeld" in alles  # the full list is printed, not folded away
-    assert f"Seite 1 von {len(seiten)}" in erste
+    assert f"1 / {len(seiten)}" in erste  # page numbers from the @page margin box
     print(f"Druckansicht Heiligenstedten: {len(seiten)} Seiten A4")  # noqa: T201 – reported in the README
 
 

@@ -53,6 +53,10 @@ def test_a_recorded_zustaendigkeit_names_the_kreis_and_is_marked_erfasst(client)
     html = client.get(f"/kommunen/{HEILIGENSTEDTEN}/?ebene=kreis").content.decode()
     assert zeilen_der_seite(html) == [(10000, "Elterngeld")]
     assert 'href="/kommunen/01061/">Steinburg</a><span class="hinweis">Kreis; erfasst</span>' in html
+    # Once the Land has recorded something, the reason no longer says that nothing is recorded.
+    antwort = client.get(f"/kommunen/{HEILIGENSTEDTEN}/").content.decode().split('class="antwort"', 1)[1]
+    assert "hat noch keine Redaktion erfasst" not in antwort
+    assert "Für diese Leistungen der Typisierung 2, 3 und 4 hat Schleswig-Holstein noch nicht erfasst" in antwort
 
 
 @pytest.mark.parametrize(
