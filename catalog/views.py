@@ -301,7 +301,7 @@ def _ebenen_zaehlung(gebiet, vollzieher):
         Leistung.objects.fuer_kommune(gebiet)
         .order_by()
         .values("ebene")
-        .annotate(n=Count("pk"), erfasst=Count("zustaendigkeit_erfasst"))
+        .annotate(n=Count("pk"), erfasst=Count("zustaendigkeit_erfasst"), kommune_erfasst=Count("kommune_status"))
     )
     anzahl = {z["ebene"]: z for z in zeilen}
     return [
@@ -311,6 +311,7 @@ def _ebenen_zaehlung(gebiet, vollzieher):
             "vollzieher": vollzieher[e],
             "anzahl": anzahl[e.value]["n"],
             "erfasst": anzahl[e.value]["erfasst"],
+            "kommune_erfasst": anzahl[e.value]["kommune_erfasst"],
         }
         for e in EBENEN_REIHENFOLGE
         if e.value in anzahl and anzahl[e.value]["n"]
@@ -405,7 +406,9 @@ def _kommune_seite(request, schluessel, *, druck):
         for z in zaehlung
     ]
     kontext.update(_umfeld(gebiet))
-    kontext.update(kommunaler_plan(gebiet))
+    # The counts already tell whether the Kommune-Redaktion recorded anything: no plan query for the others.
+    if any(z["kommune_erfasst"] for z in zaehlung):
+        kontext.update(kommunaler_plan(gebiet))
     return render(request, "catalog/kommune.html", kontext, status=400 if fehler else 200)
 
 
@@ -534,7 +537,8 @@ def kommunaler_plan(gebiet):
     """The Kommune-Redaktion's own plan: Leistungen connected so far per quarter (from the history) and planned
     connections by their quarter of "geplant bis".
 
-    Two aggregate queries whatever the number of Leistungen or changes, none for a body without recorded rows:
+    Two aggregate queries whatever the number of Leistungen or changes (the page skips this for a body without
+    recorded rows):
     the current statuses with their dates, and per Leistung connected today the first time the history shows
     it "angeschlossen" (a Leistung that was connected, dropped and connected again counts from its first time).
     """

@@ -91,7 +91,7 @@ def test_plan_queries_stay_bounded_whatever_the_number_of_rows(client, plan, dja
     assert "angeschlossen 42" in html
 
 
-def test_without_rows_there_is_no_plan_section_and_one_query_less(client, django_assert_num_queries):
-    with django_assert_num_queries(7):
+def test_without_rows_there_is_no_plan_section_and_no_plan_query(client, django_assert_num_queries):
+    with django_assert_num_queries(6):
         html = client.get(f"/kommunen/{HEILIGENSTEDTEN}/").content.decode()
     assert 'id="plan"' not in html
