@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 def test_themenfeld_lists_its_phases_in_programme_order(client):
     for pfad in ("/api/v1/themenfelder/familie-kind/", "/api/v1/themenfelder/?page_size=20"):
         daten = client.get(pfad).json()
-        themenfelder = daten["results"] if "results" in daten else [daten]
+        themenfelder = daten.get("results", [daten])
         for themenfeld in themenfelder:
             phasen = [p["phase"] for p in themenfeld["phasen"]]
             assert phasen == [p for p in Phase.values if p in phasen], (pfad, phasen)
