@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 from django.conf import settings
+from django.utils import translation
 from django.utils.translation.template import templatize
 
 import pytest
@@ -50,7 +51,9 @@ def test_every_msgid_of_the_public_templates_has_an_english_text():
 
 @pytest.mark.django_db
 def test_the_english_kommune_page_shows_the_answer_in_english(client):
-    html = client.get("/kommunen/01061034/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    # override restores the language afterwards: LocaleMiddleware's activation would outlive the request.
+    with translation.override("de"):
+        html = client.get("/kommunen/01061034/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Who provides the 557 OZG-Leistungen (OZG services) for Heiligenstedten?" in html
     assert "not yet recorded" in html and "Print view (A4)" in html
     assert "Heiligenstedten" in html and "Elterngeld" in html  # data names stay German
