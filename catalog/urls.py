@@ -32,5 +32,11 @@ urlpatterns = [
         {"format": "xlsx"},
         name="kommune_xlsx",
     ),
+    path("kommunen/<schluessel:schluessel>/druck/", views.kommune_druck, name="kommune_druck"),
+    path(
+        "kommunen/<schluessel:schluessel>/zustaendigkeit-vorlage.csv",
+        views.zustaendigkeit_vorlage,
+        name="zustaendigkeit_vorlage",
+    ),
     path("leistungen/<int:ozg_id>/", views.leistung, name="leistung"),
 ]

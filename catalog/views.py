@@ -6,26 +6,36 @@ and counts are aggregated in the database.
 
 import re
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from html import escape as html_escape
 from itertools import groupby
 from operator import itemgetter
 
-from django.db.models import Aggregate, CharField, Count, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models import Aggregate, CharField, Count, IntegerField, Min, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from core.datenstand import aktueller_datenstand
 from core.exports import csv_response, xlsx_response
 from core.seitencache import oeffentliche_seite
 
 from . import suche
-from .choices import Ebene, EffektiveEbene, Textkennzeichen, UmsetzungsStatus
+from .choices import Anschlussstatus, Ebene, EffektiveEbene, Textkennzeichen, UmsetzungsStatus
 from .filtersets.seiten import KommuneLeistungFilter, status_text
-from .models import Gebietskoerperschaft, LeikaLeistung, Leistung, Umsetzungsstand, Zustaendigkeit
+from .models import (
+    Gebietskoerperschaft,
+    KommunaleUmsetzung,
+    LeikaLeistung,
+    Leistung,
+    Umsetzungsstand,
+    Zustaendigkeit,
+)
 from .zustaendigkeit import ermittle
 
 #: Gemeindeverbände that run the administration of their member Gemeinden (not the "verbandsfreie" pseudo-level).
@@ -210,11 +220,11 @@ ZEILEN_FELDER = (
     "kommune_status",
 )
 
+#: One row of the Leistungen list. Without KERN's per-cell classes (``table.leistungen`` styles its cells the same
+#: way in portal.css): at 557 rows they were a third of the page's bytes.
 _ZEILE = (
-    '<tr class="kern-table__row"><td class="kern-table__cell">{}</td>'
-    '<th class="kern-table__header" scope="row"><a class="kern-link" href="/leistungen/{}/">{}</a></th>'
-    '<td class="kern-table__cell zahl">{}</td><td class="kern-table__cell">{}</td>'
-    '<td class="kern-table__cell">{}</td><td class="kern-table__cell">{}</td></tr>'
+    '<tr><td>{}</td><th scope="row"><a class="kern-link" href="/leistungen/{}/">{}</a></th>'
+    '<td class="zahl">{}</td><td>{}</td><td>{}</td><td>{}</td></tr>'
 )
 
 
@@ -254,6 +264,7 @@ def gruppen_html(gebiet, zeilen, vollzieher):
     themenfelder = []
     for tf_name, tf_zeilen in groupby(zeilen, key=itemgetter("lage__themenfeld__name")):
         lagen = []
+        tf_zeilen = list(tf_zeilen)
         for lage_name, lage_zeilen in groupby(tf_zeilen, key=itemgetter("lage__name")):
             lage_zeilen = list(lage_zeilen)
             # Same escaping as format_html (names and texts through html.escape; the cells are already safe HTML).
@@ -270,24 +281,78 @@ def gruppen_html(gebiet, zeilen, vollzieher):
                 for z in lage_zeilen
             )
             lagen.append({"name": lage_name, "anzahl": len(lage_zeilen), "zeilen": mark_safe(html)})
-        themenfelder.append({"name": tf_name, "lagen": lagen})
+        themenfelder.append(
+            {
+                "name": tf_name,
+                "lagen": lagen,
+                "anzahl": len(tf_zeilen),
+                "offen": sum(z["ebene"] in OFFENE_EBENEN for z in tf_zeilen),
+            }
+        )
     return themenfelder
 
 
 def _ebenen_zaehlung(gebiet, vollzieher):
-    """Counts per executing level over the whole list, aggregated in the database."""
-    anzahl = dict(
+    """Counts per executing level over the whole list (and how many of them a Land-Redaktion recorded), in one
+    aggregate query."""
+    zeilen = (
         Leistung.objects.fuer_kommune(gebiet)
         .order_by()
         .values("ebene")
-        .annotate(n=Count("pk"))
-        .values_list("ebene", "n")
+        .annotate(n=Count("pk"), erfasst=Count("zustaendigkeit_erfasst"), kommune_erfasst=Count("kommune_status"))
     )
+    anzahl = {z["ebene"]: z for z in zeilen}
     return [
-        {"ebene": e, "label": e.label, "vollzieher": vollzieher[e], "anzahl": anzahl.get(e.value, 0)}
+        {
+            "ebene": e,
+            "label": e.label,
+            "vollzieher": vollzieher[e],
+            "anzahl": anzahl[e.value]["n"],
+            "erfasst": anzahl[e.value]["erfasst"],
+            "kommune_erfasst": anzahl[e.value]["kommune_erfasst"],
+        }
         for e in EBENEN_REIHENFOLGE
-        if anzahl.get(e.value)
+        if e.value in anzahl and anzahl[e.value]["n"]
     ]
+
+
+#: The levels a body executes itself ("vor Ort"), by its own level; everything else is done for it (or is open).
+EIGENE_EBENEN = {
+    Ebene.GEMEINDE: {EffektiveEbene.GEMEINDE, EffektiveEbene.KOMMUNE},
+    Ebene.GEMEINDEVERBAND: {EffektiveEbene.GEMEINDE, EffektiveEbene.KOMMUNE},
+    Ebene.KREIS: {EffektiveEbene.KREIS},
+    Ebene.LAND: {EffektiveEbene.LAND},
+}
+OFFENE_EBENEN = {EffektiveEbene.OFFEN, EffektiveEbene.GEMISCHT}
+
+
+def antwort_zuerst(gebiet, verwaltung, zaehlung):
+    """The first screen of the page: what this body executes itself, what others execute for it, what is open.
+
+    Built from the per-level counts (no query of its own). ``land_ohne_zustaendigkeit``: the Land has recorded no
+    Zuständigkeit at all yet, so every Leistung of Typ 2/3/4 stays "noch nicht erfasst" until its Land-Redaktion
+    records (or imports) who executes it.
+    """
+    eigene = EIGENE_EBENEN.get(gebiet.ebene, set())
+    selbst = sum(z["anzahl"] for z in zaehlung if z["ebene"] in eigene)
+    fuer = [
+        z
+        for z in zaehlung
+        if z["ebene"] not in eigene and z["ebene"] not in OFFENE_EBENEN and z["ebene"] != EffektiveEbene.KEINE
+    ]
+    offen = sum(z["anzahl"] for z in zaehlung if z["ebene"] in OFFENE_EBENEN)
+    keine = sum(z["anzahl"] for z in zaehlung if z["ebene"] == EffektiveEbene.KEINE)
+    land = gebiet if gebiet.ebene == Ebene.LAND else gebiet.land
+    return {
+        "selbst": selbst,
+        "selbst_durch": verwaltung if verwaltung.pk != gebiet.pk else None,
+        "fuer": fuer,
+        "fuer_summe": sum(z["anzahl"] for z in fuer),
+        "offen": offen,
+        "keine": keine,
+        "land": land,
+        "land_ohne_zustaendigkeit": not any(z["erfasst"] for z in zaehlung),
+    }
 
 
 def kommunen_suche(request):
@@ -298,29 +363,50 @@ def kommunen_suche(request):
 
 @oeffentliche_seite
 def kommune(request, schluessel):
+    return _kommune_seite(request, schluessel, druck=False)
+
+
+@oeffentliche_seite
+def kommune_druck(request, schluessel):
+    """The same page as a clean A4 document: no navigation or filter controls, every group open, data date."""
+    return _kommune_seite(request, schluessel, druck=True)
+
+
+def _kommune_seite(request, schluessel, *, druck):
     gebiet = gebiet_or_404(schluessel)
+    verwaltung = verwaltung_von(gebiet)
     vollzieher = vollzieher_je_ebene(gebiet)
     filter_ = KommuneLeistungFilter(request.GET or None, queryset=kommune_leistungen(gebiet))
     fehler = filter_.fehlermeldungen() if filter_.is_bound and not filter_.is_valid() else []
     zeilen = [] if fehler else _zeilen_vorbereiten(filter_.qs, vollzieher)
+    zaehlung = _ebenen_zaehlung(gebiet, vollzieher)
     kontext = {
         "gebiet": gebiet,
-        "verwaltung": verwaltung_von(gebiet),
+        "verwaltung": verwaltung,
         "filter": filter_,
         "fehler": fehler,
         "aktive_filter": [] if fehler else filter_.aktive_filter(),
         "zeilen": zeilen,
         "gruppen": gruppen_html(gebiet, zeilen, vollzieher),
-        "zaehlung": _ebenen_zaehlung(gebiet, vollzieher),
+        "zaehlung": zaehlung,
+        "antwort": antwort_zuerst(gebiet, verwaltung, zaehlung),
         "teilnahmen": _teilnahmen(gebiet),
         "querystring": request.GET.urlencode(),
+        "druck": druck,
+        # The time of the last committed change to the portal's data (the Datenstand behind ETag/Last-Modified).
+        "datenstand": datetime.fromtimestamp(aktueller_datenstand().last_modified, tz=UTC),
     }
-    kontext["leistungen_gesamt"] = sum(z["anzahl"] for z in kontext["zaehlung"])
+    kontext["leistungen_gesamt"] = sum(z["anzahl"] for z in zaehlung)
+    # Folded by default: the answer comes first, the full list of 557 stays one click away per Themenfeld.
+    kontext["gruppen_offen"] = druck or bool(kontext["aktive_filter"]) or len(kontext["gruppen"]) == 1
     kontext["ebenen_diagramm"] = [
         {"label": z["label"], "segmente": [{"wert": z["anzahl"], "klasse": "balken", "name": _("OZG-Leistungen")}]}
-        for z in kontext["zaehlung"]
+        for z in zaehlung
     ]
     kontext.update(_umfeld(gebiet))
+    # The counts already tell whether the Kommune-Redaktion recorded anything: no plan query for the others.
+    if any(z["kommune_erfasst"] for z in zaehlung):
+        kontext.update(kommunaler_plan(gebiet))
     return render(request, "catalog/kommune.html", kontext, status=400 if fehler else 200)
 
 
@@ -439,3 +525,111 @@ def leistung(request, ozg_id):
             "hat_stand": any(land.status for land in laender),
         },
     )
+
+
+def _quartal(tag) -> tuple[int, int]:
+    return (tag.year, (tag.month - 1) // 3 + 1)
+
+
+def kommunaler_plan(gebiet):
+    """The Kommune-Redaktion's own plan: Leistungen connected so far per quarter (from the history) and planned
+    connections by their quarter of "geplant bis".
+
+    Two aggregate queries whatever the number of Leistungen or changes (the page skips this for a body without
+    recorded rows):
+    the current statuses with their dates, and per Leistung connected today the first time the history shows
+    it "angeschlossen" (a Leistung that was connected, dropped and connected again counts from its first time).
+    """
+    if gebiet.ebene not in (Ebene.KREIS, Ebene.GEMEINDEVERBAND, Ebene.GEMEINDE):
+        return {}
+    stand = list(
+        KommunaleUmsetzung.objects.filter(kommune=gebiet)
+        .order_by()
+        .values("status", "geplant_bis")
+        .annotate(n=Count("pk"))
+    )
+    if not stand:
+        return {}
+    je_status = dict.fromkeys(Anschlussstatus.values, 0)
+    geplant = {}
+    for z in stand:
+        je_status[z["status"]] += z["n"]
+        if z["status"] == Anschlussstatus.GEPLANT and z["geplant_bis"]:
+            q = _quartal(z["geplant_bis"])
+            geplant[q] = geplant.get(q, 0) + z["n"]
+    erstmals = (
+        KommunaleUmsetzung.history.filter(kommune_id=gebiet.pk, status=Anschlussstatus.ANGESCHLOSSEN)
+        .filter(
+            leistung__kommunale_umsetzungen__kommune=gebiet,
+            leistung__kommunale_umsetzungen__status=Anschlussstatus.ANGESCHLOSSEN,
+        )
+        .order_by()
+        .values("leistung_id")
+        .annotate(erst=Min("history_date"))
+    )
+    angeschlossen = {}
+    for z in erstmals:
+        q = _quartal(timezone.localtime(z["erst"]).date())
+        angeschlossen[q] = angeschlossen.get(q, 0) + 1
+    # Rows connected without any history (imported before the history existed) count from the first quarter shown.
+    ohne_historie = je_status[Anschlussstatus.ANGESCHLOSSEN] - sum(angeschlossen.values())
+    quartale = sorted(set(angeschlossen) | set(geplant) | {_quartal(timezone.localdate())})
+    erstes, letztes = quartale[0], quartale[-1]
+    reihe, (jahr, q) = [], erstes
+    while (jahr, q) <= letztes:
+        reihe.append((jahr, q))
+        jahr, q = (jahr + 1, 1) if q == 4 else (jahr, q + 1)
+    heute = _quartal(timezone.localdate())
+    zeilen, summe_an, summe_plan = [], max(ohne_historie, 0), 0
+    for quartal in reihe:
+        summe_an += angeschlossen.get(quartal, 0)
+        summe_plan += geplant.get(quartal, 0)
+        zeilen.append(
+            {
+                "label": _("%(q)s. Quartal %(jahr)s") % {"q": quartal[1], "jahr": quartal[0]},
+                "neu_angeschlossen": angeschlossen.get(quartal, 0),
+                "angeschlossen": summe_an if quartal <= heute else None,
+                "geplant": geplant.get(quartal, 0),
+                "geplant_summe": summe_plan,
+                "vergangen": quartal < heute,
+            }
+        )
+    diagramm = [
+        {
+            "label": z["label"],
+            "segmente": [
+                {"wert": z["angeschlossen"] or 0, "klasse": "abgeschlossen", "name": _("angeschlossen (bis dahin)")},
+                {"wert": z["geplant_summe"], "klasse": "laufend", "name": _("geplant bis dahin (Stand heute)")},
+            ],
+        }
+        for z in zeilen
+    ]
+    return {
+        "plan": {
+            "je_status": [(Anschlussstatus(s).label, n) for s, n in je_status.items()],
+            "erfasst": sum(je_status.values()),
+            "zeilen": zeilen,
+            "diagramm": diagramm,
+        }
+    }
+
+
+def zustaendigkeit_vorlage(request, schluessel):
+    """An import template for the Land-Redaktion: the columns of the Zuständigkeit import, one row per OZG-Leistung
+    whose executing level is not recorded yet in this Land (``ebene`` left empty to fill in; rows left empty must be
+    deleted before the import, which refuses a file with an empty required field)."""
+    from .imports_admin import ZustaendigkeitFormat
+
+    gebiet = gebiet_or_404(schluessel)
+    land = gebiet if gebiet.ebene == Ebene.LAND else gebiet.land
+    if land is None:
+        raise Http404(f"„{schluessel}“ liegt in keinem Land.")
+    offen = (
+        Leistung.objects.fuer_kommune(land)
+        .filter(ebene__in=[e.value for e in OFFENE_EBENEN])
+        .order_by("ozg_id")
+        .values_list("ozg_id", flat=True)
+    )
+    spalten = ZustaendigkeitFormat.spalten
+    zeilen = ([land.land_kuerzel, ozg_id] + [""] * (len(spalten) - 2) for ozg_id in offen)
+    return csv_response(f"zustaendigkeit-importvorlage-{land.land_kuerzel}.csv", spalten, zeilen)

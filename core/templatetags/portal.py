@@ -37,6 +37,8 @@ def balkendiagramm(balken, titel, beschreibung, maximum=None, einheit=""):
     maximum = maximum or max(summen, default=0) or 1
     zeilen = []
     legende = {}
+    # One segment per bar, each bar its own class (a colour per level): the legend names the bars, not the unit.
+    je_balken = all(len(b["segmente"]) == 1 for b in balken)
     for index, (b, summe) in enumerate(zip(balken, summen, strict=True)):
         y = RAND + index * ZEILEN_HOEHE
         x = LABEL_BREITE
@@ -46,7 +48,7 @@ def balkendiagramm(balken, titel, beschreibung, maximum=None, einheit=""):
             if breite:
                 segmente.append({"x": _svg(x), "breite": _svg(breite), "klasse": s["klasse"]})
             x += breite
-            legende.setdefault(s["klasse"], s["name"])
+            legende.setdefault(s["klasse"], b["label"] if je_balken else s["name"])
         text = " + ".join(str(s["wert"]) for s in b["segmente"]) if len(b["segmente"]) > 1 else str(summe)
         zeilen.append(
             {
@@ -113,3 +115,17 @@ def zahl(wert):
 @register.simple_tag
 def format_liste(eintraege, trenner=", "):
     return format_html_join(trenner, "{}", ((e,) for e in eintraege))
+
+
+@register.simple_tag(takes_context=True)
+def tabellen_id(context):
+    """A page-unique id for a table's caption, which names the table's scroll region (aria-labelledby).
+
+    Wide tables scroll inside their own focusable region instead of widening the page (WCAG 1.4.10 Reflow); the
+    counter lives in the page's render context, so ids stay unique and the same on every render.
+    """
+    # dicts[0]: the render context of the whole page (each included template gets a fresh layer on top).
+    seite = context.render_context.dicts[0]
+    nummer = seite.get("tabellen_nummer", 0) + 1
+    seite["tabellen_nummer"] = nummer
+    return f"tabelle-{nummer}"

@@ -19,10 +19,7 @@ HEILIGENSTEDTEN = "01061034"  # Gemeinde im Amt Itzehoe-Land
 
 def zeilen_der_seite(html):
     """(OZG-ID, name) of every Leistung row shown, in page order."""
-    return [
-        (int(i), unescape(n))
-        for i, n in re.findall(r'<td class="kern-table__cell">(\d{5})</td>\s*<th[^>]*><a[^>]*>([^<]*)</a>', html)
-    ]
+    return [(int(i), unescape(n)) for i, n in re.findall(r"<td>(\d{5})</td>\s*<th[^>]*><a[^>]*>([^<]*)</a>", html)]
 
 
 def csv_zeilen(antwort):
@@ -56,6 +53,11 @@ def test_a_recorded_zustaendigkeit_names_the_kreis_and_is_marked_erfasst(client)
     html = client.get(f"/kommunen/{HEILIGENSTEDTEN}/?ebene=kreis").content.decode()
     assert zeilen_der_seite(html) == [(10000, "Elterngeld")]
     assert 'href="/kommunen/01061/">Steinburg</a><span class="hinweis">Kreis; erfasst</span>' in html
+    # Once the Land has recorded something, the reason no longer says that nothing is recorded.
+    antwort = client.get(f"/kommunen/{HEILIGENSTEDTEN}/").content.decode().split('class="antwort"', 1)[1]
+    antwort = antwort.split("</section>", 1)[0]
+    assert "hat noch keine Redaktion erfasst" not in antwort
+    assert "Für diese Leistungen der Typisierung 2, 3 und 4 hat Schleswig-Holstein noch nicht erfasst" in antwort
 
 
 @pytest.mark.parametrize(
@@ -143,3 +145,54 @@ def test_numbers_are_written_the_german_way(client):
     html = client.get("/kommunen/01061034/").content.decode()  # Heiligenstedten
     assert "8,97 km²" in html
     assert "1.487" in html  # Einwohner
+
+
+def test_first_screen_answers_itself_for_it_and_open_with_reason_and_who_can_change_it(client):
+    html = client.get(f"/kommunen/{HEILIGENSTEDTEN}/").content.decode()
+    antwort = html.split('class="antwort"', 1)[1].split("</section>", 1)[0]
+    gebiet = Gebietskoerperschaft.objects.get(ags=HEILIGENSTEDTEN)
+    je_ebene = {}
+    for leistung in Leistung.objects.fuer_kommune(gebiet):
+        je_ebene[leistung.ebene] = je_ebene.get(leistung.ebene, 0) + 1
+    vor_ort = je_ebene.get(EffektiveEbene.GEMEINDE, 0) + je_ebene.get(EffektiveEbene.KOMMUNE, 0)
+    offen = je_ebene.get(EffektiveEbene.OFFEN, 0) + je_ebene.get(EffektiveEbene.GEMISCHT, 0)
+    selbst = f'antwort--selbst"><span class="wert">{vor_ort}</span> '
+    assert selbst + "vor Ort – vollzieht für die Gemeinde: Itzehoe-Land (Amt)" in antwort
+    assert f'antwort--offen"><span class="wert">{offen}</span> noch nicht erfasst' in antwort
+    assert f"der Bund {je_ebene[EffektiveEbene.BUND]}" in antwort
+    # No Zuständigkeit recorded in Schleswig-Holstein: the reason, who can change it, the format and a template.
+    assert "Für Schleswig-Holstein hat noch keine Redaktion erfasst" in antwort
+    assert "Land-Redaktion von Schleswig-Holstein" in antwort
+    assert 'href="/datenquellen/#import-zustaendigkeit"' in antwort
+    assert 'href="/kommunen/01/zustaendigkeit-vorlage.csv"' in antwort
+    assert 'id="import-zustaendigkeit"' in client.get("/datenquellen/").content.decode()
+    # The full list stays, folded per Themenfeld without a filter and open with one.
+    assert html.count('<details class="themenfeld-gruppe">') == 14
+    gefiltert = client.get(f"/kommunen/{HEILIGENSTEDTEN}/?themenfeld=familie-kind").content.decode()
+    assert '<details class="themenfeld-gruppe" open>' in gefiltert
+
+
+def test_import_template_lists_the_open_leistungen_and_imports_once_filled(client, django_user_model):
+    from catalog.imports_admin import FORMATE, plane_import
+
+    antwort = client.get("/kommunen/01061034/zustaendigkeit-vorlage.csv")
+    assert antwort["Content-Disposition"].endswith('zustaendigkeit-importvorlage-SH.csv"')
+    zeilen = csv_zeilen(antwort)
+    assert zeilen[0] == ["land", "ozg_id", "leika_schluessel", "ebene", "rechtsgrundlage", "bemerkung"]
+    land = Gebietskoerperschaft.objects.get(ars="01")
+    offen = {
+        x.ozg_id
+        for x in Leistung.objects.fuer_kommune(land)
+        if x.ebene in (EffektiveEbene.OFFEN, EffektiveEbene.GEMISCHT)
+    }
+    assert {int(z[1]) for z in zeilen[1:]} == offen and all(z[0] == "SH" and z[3] == "" for z in zeilen[1:])
+
+    fmt = FORMATE[Zustaendigkeit]
+    admin = django_user_model.objects.create_superuser("fitko-test", "fitko@example.invalid", "ein-langes-passwort")
+    # As downloaded (ebene empty) the import refuses the file and names the column.
+    _plan, fehler = plane_import(fmt, admin, "vorlage.csv", antwort.content)
+    assert fehler and any("ebene" in str(f) for f in fehler)
+    # Filled in for two rows (the rest deleted), it plans two new Zuständigkeiten.
+    ausgefuellt = "\n".join([";".join(zeilen[0]), f"SH;{zeilen[1][1]};;kreis;;", f"SH;{zeilen[2][1]};;gemeinde;;"])
+    plan, fehler = plane_import(fmt, admin, "vorlage.csv", ausgefuellt.encode())
+    assert fehler == [] and [z.art for z in plan] == ["neu", "neu"]

@@ -16,6 +16,7 @@ from catalog.api.serializers import (
 )
 from catalog.choices import LAND_KUERZEL
 from catalog.models import Themenfeld
+from themenfelder.choices import Phase
 from themenfelder.models import PhasenStatus, TandemRolle, Teilnahme
 
 
@@ -39,11 +40,21 @@ class TandemKurzSerializer(serializers.ModelSerializer):
         return partner_kurz(obj)
 
 
+class PhasenInProgrammReihenfolge(serializers.ListSerializer):
+    """A Themenfeld's phases in the programme's order (``themenfelder.choices.Phase``), not alphabetically."""
+
+    def to_representation(self, data):
+        reihenfolge = {phase: index for index, phase in enumerate(Phase.values)}
+        eintraege = data.all() if hasattr(data, "all") else data
+        return super().to_representation(sorted(eintraege, key=lambda p: reihenfolge.get(p.phase, len(reihenfolge))))
+
+
 class PhaseKurzSerializer(serializers.ModelSerializer):
     class Meta:
         model = PhasenStatus
         fields = ["phase", "status", "stand"]
         read_only_fields = fields
+        list_serializer_class = PhasenInProgrammReihenfolge
 
 
 class ThemenfeldSerializer(ModelValidierungMixin, serializers.ModelSerializer):
@@ -52,7 +63,13 @@ class ThemenfeldSerializer(ModelValidierungMixin, serializers.ModelSerializer):
     labore_anzahl = serializers.IntegerField(read_only=True, label=_("Zahl der Digitalisierungslabore"))
     tandem = TandemKurzSerializer(many=True, read_only=True, help_text=_("Bund-Länder-Tandem: FF und MA."))
     phasen = PhaseKurzSerializer(
-        source="aktuelle_phasen", many=True, read_only=True, help_text=_("Letzter Stand jeder Phase.")
+        source="aktuelle_phasen",
+        many=True,
+        read_only=True,
+        help_text=_(
+            "Letzter Stand jeder Phase, in der Reihenfolge des Programms: Vorgespräche, Kickoff, Analyse/Planung, "
+            "Durchführung Digitalisierungslabore, Umsetzungsplanung Nicht-Laborleistungen, TF-Abschluss."
+        ),
     )
 
     class Meta:
