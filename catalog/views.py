@@ -21,13 +21,13 @@ from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from core.datenstand import aktueller_datenstand
 from core.exports import csv_response, xlsx_response
-from core.seitencache import oeffentliche_seite
+from core.seitencache import datenstand_der_anfrage, oeffentliche_seite
 
 from . import suche
 from .choices import Anschlussstatus, Ebene, EffektiveEbene, Textkennzeichen, UmsetzungsStatus
 from .filtersets.seiten import KommuneLeistungFilter, status_text
+from .importers.verwaltung import ZustaendigkeitFormat
 from .models import (
     Gebietskoerperschaft,
     KommunaleUmsetzung,
@@ -394,7 +394,7 @@ def _kommune_seite(request, schluessel, *, druck):
         "querystring": request.GET.urlencode(),
         "druck": druck,
         # The time of the last committed change to the portal's data (the Datenstand behind ETag/Last-Modified).
-        "datenstand": datetime.fromtimestamp(aktueller_datenstand().last_modified, tz=UTC),
+        "datenstand": datetime.fromtimestamp(datenstand_der_anfrage(request).last_modified, tz=UTC),
     }
     kontext["leistungen_gesamt"] = sum(z["anzahl"] for z in zaehlung)
     # Folded by default: the answer comes first, the full list of 557 stays one click away per Themenfeld.
@@ -618,8 +618,6 @@ def zustaendigkeit_vorlage(request, schluessel):
     """An import template for the Land-Redaktion: the columns of the Zuständigkeit import, one row per OZG-Leistung
     whose executing level is not recorded yet in this Land (``ebene`` left empty to fill in; rows left empty must be
     deleted before the import, which refuses a file with an empty required field)."""
-    from .imports_admin import ZustaendigkeitFormat
-
     gebiet = gebiet_or_404(schluessel)
     land = gebiet if gebiet.ebene == Ebene.LAND else gebiet.land
     if land is None:

@@ -38,7 +38,7 @@ def oeffentliche_seite(view):
     def wrapper(request, *args, **kwargs):
         if request.method not in ("GET", "HEAD") or not _anonym(request):
             return view(request, *args, **kwargs)
-        stand = aktueller_datenstand()
+        stand = datenstand_der_anfrage(request)
         etag = stand.etag("seite", get_language() or "", request.get_full_path())
         if etag in request.headers.get("If-None-Match", ""):
             antwort = HttpResponseNotModified()
@@ -54,6 +54,16 @@ def oeffentliche_seite(view):
         return antwort
 
     return wrapper
+
+
+def datenstand_der_anfrage(request):
+    """The Datenstand this request answers for: read once (one query) and kept on the request.
+
+    A page that shows "Stand der Daten" must show the same state its ETag names, and must not read it twice.
+    """
+    if not hasattr(request, "datenstand"):
+        request.datenstand = aktueller_datenstand()
+    return request.datenstand
 
 
 def _aus_cache(etag):
