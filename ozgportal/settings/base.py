@@ -179,7 +179,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "filters": {"request_id": {"()": "ozgportal.observability.RequestIdFilter"}},
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s %(client_ip)s] %(message)s"},
         "json": {"()": "ozgportal.observability.JsonFormatter"},
     },
     "handlers": {
@@ -188,6 +188,12 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- Reverse proxies --------------------------------------------------------------------------------
+# How many reverse proxies in front of the portal append to X-Forwarded-For (nginx, haproxy, a load balancer).
+# 0 (default): the header is ignored and the socket address is the client. One setting for the API throttle,
+# django-axes' lockout, the request logs (ozgportal.proxy.client_ip) and, in production, X-Forwarded-Proto.
+TRUSTED_PROXIES = env.int("TRUSTED_PROXIES", default=0)
 
 # --- HTTP hardening (production.py adds the TLS-only settings) --------------------------------------
 ALLOWED_HTTP_METHODS = ["GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"]
@@ -235,6 +241,8 @@ AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/gesperrt.html"
+# The client address behind TRUSTED_PROXIES, never a header the client wrote itself.
+AXES_CLIENT_IP_CALLABLE = "ozgportal.proxy.client_ip"
 OTP_TOTP_ISSUER = "OZG-Portal"
 
 # --- Berichte und Celery ----------------------------------------------------------------------------
@@ -281,6 +289,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "ozgportal.api.pagination.SeitenPagination",
     "DEFAULT_THROTTLE_CLASSES": ["ozgportal.api.throttling.AnonymThrottle"],
     "DEFAULT_THROTTLE_RATES": {"anon": API_THROTTLE_ANON or None},
+    # DRF trusts the whole X-Forwarded-For when this is None; AnonymThrottle uses ozgportal.proxy anyway.
+    "NUM_PROXIES": TRUSTED_PROXIES,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "ozgportal.api.exceptions.exception_handler",
     "ORDERING_PARAM": "ordering",
