@@ -34,6 +34,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from ozgportal.importing import Fehler, Fehlerliste, read_csv
 
 from .choices import KUERZEL_LAND, LAND_KUERZEL, Anschlussstatus, Reifegradmodell, UmsetzungsStatus, VollzugsEbene
+from .exports import entschaerfen, zurueck_entschaerfen
 from .models import Gebietskoerperschaft, KommunaleUmsetzung, LeikaLeistung, Leistung, Umsetzungsstand, Zustaendigkeit
 
 SIGNING_SALT = "catalog.imports_admin"
@@ -54,7 +55,17 @@ def _zelle(wert) -> str:
 
 
 def lese_datei(name: str, daten: bytes, spalten: list[str], fehler: list[Fehler]) -> list[tuple[int, dict]]:
-    """(line, row) of an uploaded CSV or XLSX file whose header has at least ``spalten``."""
+    """(line, row) of an uploaded CSV or XLSX file whose header has at least ``spalten``.
+
+    Cells the portal's own export defused (``'=…``) come back as written, so export → import is lossless.
+    """
+    return [
+        (nummer, {k: zurueck_entschaerfen(v) if isinstance(v, str) else v for k, v in zeile.items()})
+        for nummer, zeile in _lese_datei(name, daten, spalten, fehler)
+    ]
+
+
+def _lese_datei(name: str, daten: bytes, spalten: list[str], fehler: list[Fehler]) -> list[tuple[int, dict]]:
     if name.lower().endswith(".xlsx"):
         try:
             blatt = load_workbook(io.BytesIO(daten), read_only=True, data_only=True).worksheets[0]
@@ -469,7 +480,7 @@ def _export_antwort(modeladmin, queryset, art: str):
         blatt = buch.active
         blatt.append(fmt.spalten)
         for obj in queryset:
-            blatt.append([fmt.export(obj)[s] for s in fmt.spalten])
+            blatt.append([entschaerfen(fmt.export(obj)[s]) for s in fmt.spalten])
         puffer = io.BytesIO()
         buch.save(puffer)
         antwort = HttpResponse(
@@ -480,7 +491,7 @@ def _export_antwort(modeladmin, queryset, art: str):
         schreiber = csv.DictWriter(antwort, fieldnames=fmt.spalten)
         schreiber.writeheader()
         for obj in queryset:
-            schreiber.writerow(fmt.export(obj))
+            schreiber.writerow({k: entschaerfen(v) for k, v in fmt.export(obj).items()})
     antwort["Content-Disposition"] = f'attachment; filename="{name}.{art}"'
     return antwort
 

@@ -57,6 +57,11 @@ def datei(name: str, format_: str) -> Datei | None:
     return Datei(name, format_, st.st_size, datetime.fromtimestamp(st.st_mtime, tz=UTC))
 
 
+def lesen(name: str, format_: str) -> bytes:
+    """The bytes of a built file."""
+    return pfad(name, format_).read_bytes()
+
+
 def _schreiben(ziel: Path, inhalt: bytes) -> None:
     ziel.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(prefix=f".{ziel.name}.", suffix=".tmp", dir=ziel.parent)
