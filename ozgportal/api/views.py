@@ -2,6 +2,7 @@
 
 from django.http import HttpResponseNotModified, JsonResponse
 from django.utils.http import http_date, parse_etags, parse_http_date_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 import rules
@@ -38,7 +39,8 @@ class ConditionalGetMixin:
         if request.method not in ("GET", "HEAD"):
             return
         datenstand = aktueller_datenstand()
-        etag = datenstand.etag(request.get_full_path(), request.accepted_renderer.format)
+        # Labels are translated: German and English bodies must never share a validator or a cache entry.
+        etag = datenstand.etag(request.get_full_path(), request.accepted_renderer.format, get_language() or "")
         last_modified = datenstand.last_modified
         self._validatoren = (etag, last_modified)
         if_none_match = request.META.get("HTTP_IF_NONE_MATCH")
@@ -69,7 +71,13 @@ class ConditionalGetMixin:
         validatoren = getattr(self, "_validatoren", None)
         if validatoren and response.status_code in (200, 304):
             etag, last_modified = validatoren
-            if isinstance(response, Response) and response.status_code == 200 and antwort_cache.darf_speichern():
+            if (
+                isinstance(response, Response)
+                and response.status_code == 200
+                and antwort_cache.darf_speichern()
+                # ?a=1&a=1&a=1…: unknown parameters are refused (400), repeated ones must not multiply entries.
+                and not any(len(werte) > 1 for _name, werte in request.query_params.lists())
+            ):
                 response.add_post_render_callback(lambda gerendert: antwort_cache.speichern(etag, gerendert))
             response["ETag"] = etag
             response["Last-Modified"] = http_date(last_modified)
