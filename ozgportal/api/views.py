@@ -10,9 +10,10 @@ from rest_framework import viewsets
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 
-from . import antwort_cache
+from . import antwort_cache, export
 from .caching import aktueller_datenstand
 from .exceptions import CacheTreffer, NotModified
+from .pagination import EXPORT_FORMATE
 from .permissions import api_key_gueltig
 from .renderers import ProblemJSONRenderer
 
@@ -27,6 +28,11 @@ def _etag_passt(if_none_match: str, etag: str) -> bool:
     return any(kandidat.removeprefix("W/") == ohne_w for kandidat in parse_etags(if_none_match))
 
 
+def etag_fuer(request, datenstand) -> str:
+    # Labels are translated: German and English bodies must never share a validator or a cache entry.
+    return datenstand.etag(request.get_full_path(), request.accepted_renderer.format, get_language() or "")
+
+
 class ConditionalGetMixin:
     """Answers GET/HEAD with ETag and Last-Modified from the global Datenstand, and 304 when they match.
 
@@ -39,8 +45,7 @@ class ConditionalGetMixin:
         if request.method not in ("GET", "HEAD"):
             return
         datenstand = aktueller_datenstand()
-        # Labels are translated: German and English bodies must never share a validator or a cache entry.
-        etag = datenstand.etag(request.get_full_path(), request.accepted_renderer.format, get_language() or "")
+        etag = etag_fuer(request, datenstand)
         last_modified = datenstand.last_modified
         self._validatoren = (etag, last_modified)
         if_none_match = request.META.get("HTTP_IF_NONE_MATCH")
@@ -105,6 +110,11 @@ class ReadWriteViewSet(ConditionalGetMixin, viewsets.ModelViewSet):
     """Public read, write for API keys and authorised staff; ``lookup_field`` is the resource's public key."""
 
     http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
+
+    def list(self, request, *args, **kwargs):
+        if request.accepted_renderer.format in EXPORT_FORMATE:
+            return export.streamen(self, request, getattr(self, "basename", None) or "export")
+        return super().list(request, *args, **kwargs)
 
     def _neu_laden(self, serializer):
         # Re-read through get_queryset() so annotations and prefetches of the answer are the list's.

@@ -275,6 +275,8 @@ from tempfile import gettempdir  # noqa: E402
 # /api/v1/ for dashboards (ozgportal/api/). Anonymous clients are limited per IP; API keys (admin → API Keys)
 # and signed-in staff are not.
 API_THROTTLE_ANON = env.str("API_THROTTLE_ANON", default="120/min")
+# Fresh whole-list exports (?format=csv|xlsx) per client, keys and staff included; a 304 revalidation is free.
+API_THROTTLE_EXPORT = env.str("API_THROTTLE_EXPORT", default="20/min")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["ozgportal.api.permissions.ApiPermission"],
@@ -287,8 +289,11 @@ REST_FRAMEWORK = {
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "ozgportal.api.negotiation.ContentNegotiation",
     "DEFAULT_FILTER_BACKENDS": ["ozgportal.api.filters.FilterBackend", "ozgportal.api.filters.StrictOrderingFilter"],
     "DEFAULT_PAGINATION_CLASS": "ozgportal.api.pagination.SeitenPagination",
-    "DEFAULT_THROTTLE_CLASSES": ["ozgportal.api.throttling.AnonymThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"anon": API_THROTTLE_ANON or None},
+    "DEFAULT_THROTTLE_CLASSES": [
+        "ozgportal.api.throttling.AnonymThrottle",
+        "ozgportal.api.throttling.ExportThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {"anon": API_THROTTLE_ANON or None, "export": API_THROTTLE_EXPORT or None},
     # DRF trusts the whole X-Forwarded-For when this is None; AnonymThrottle uses ozgportal.proxy anyway.
     "NUM_PROXIES": TRUSTED_PROXIES,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
