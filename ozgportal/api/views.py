@@ -1,5 +1,6 @@
 """Base classes of every API view: conditional GET (ETag, Last-Modified, 304) and problem-details errors."""
 
+from django.db import transaction
 from django.http import HttpResponseNotModified, JsonResponse
 from django.utils.http import http_date, parse_etags, parse_http_date_safe
 from django.utils.translation import get_language
@@ -9,12 +10,13 @@ import rules
 from rest_framework import viewsets
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
+from simple_history.utils import update_change_reason
 
 from . import antwort_cache, export
 from .caching import aktueller_datenstand
 from .exceptions import CacheTreffer, NotModified
 from .pagination import EXPORT_FORMATE
-from .permissions import api_key_gueltig
+from .permissions import api_schluessel, wer
 from .renderers import ProblemJSONRenderer
 
 CACHE_CONTROL = "no-cache"  # store, but revalidate every time: the ETag makes that a cheap 304
@@ -95,15 +97,20 @@ class ConditionalGetMixin:
 def pruefe_neuen_stand(request, serializer, aktion: str):
     """Ask the rules again with the object as it will be saved, as ``ozgportal.rules`` asks of every editor.
 
-    Without this a Land-Redaktion could create a row for another Land, or move one there.
+    Without this a Land-Redaktion (or a key scoped to a Land) could create a row for another Land, or move one there.
     """
-    if api_key_gueltig(request):
-        return
     objekt = getattr(serializer, "geprueftes_objekt", None)
     model = serializer.Meta.model
     perm = f"{model._meta.app_label}.{aktion}_{model._meta.model_name}"
-    if objekt is not None and rules.perm_exists(perm) and not request.user.has_perm(perm, objekt):
+    if objekt is not None and rules.perm_exists(perm) and not wer(request).has_perm(perm, objekt):
         raise PermissionDenied(_("Keine Berechtigung für dieses Objekt."))
+
+
+def _zuschreiben(request, instanz) -> None:
+    """A write made with an API key names the key in the history (simple_history's user can only be a person)."""
+    schluessel = api_schluessel(request)
+    if schluessel is not None and hasattr(instanz._meta, "simple_history_manager_attribute"):
+        update_change_reason(instanz, schluessel.zuschreibung())
 
 
 class ReadWriteViewSet(ConditionalGetMixin, viewsets.ModelViewSet):
@@ -122,13 +129,23 @@ class ReadWriteViewSet(ConditionalGetMixin, viewsets.ModelViewSet):
 
     def perform_create(self, serializer):
         pruefe_neuen_stand(self.request, serializer, "add")
-        serializer.save()
+        with transaction.atomic():
+            serializer.save()
+            _zuschreiben(self.request, serializer.instance)
         self._neu_laden(serializer)
 
     def perform_update(self, serializer):
         pruefe_neuen_stand(self.request, serializer, "change")
-        serializer.save()
+        with transaction.atomic():
+            serializer.save()
+            _zuschreiben(self.request, serializer.instance)
         self._neu_laden(serializer)
+
+    def perform_destroy(self, instance):
+        schluessel = api_schluessel(self.request)
+        if schluessel is not None:
+            instance._change_reason = schluessel.zuschreibung()
+        instance.delete()
 
 
 class SchluesselLookupMixin:

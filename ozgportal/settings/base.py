@@ -278,7 +278,10 @@ API_THROTTLE_ANON = env.str("API_THROTTLE_ANON", default="120/min")
 # Fresh whole-list exports (?format=csv|xlsx) per client, keys and staff included; a 304 revalidation is free.
 API_THROTTLE_EXPORT = env.str("API_THROTTLE_EXPORT", default="20/min")
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "ozgportal.api.permissions.ApiSchluesselAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["ozgportal.api.permissions.ApiPermission"],
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
