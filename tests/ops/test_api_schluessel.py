@@ -85,7 +85,9 @@ def test_kommune_key_is_a_kommune_redaktion(elterngeld):
     neu = {"leistung": 10000, "status": "angeschlossen", "stand": "2024-05-01"}
     assert client.post("/api/v1/kommunale-umsetzung/", {**neu, "kommune": kiel.ars}, format="json").status_code == 201
     luebeck = Gebietskoerperschaft.objects.get(ags="01003000")
-    assert client.post("/api/v1/kommunale-umsetzung/", {**neu, "kommune": luebeck.ars}, format="json").status_code == 403
+    assert (
+        client.post("/api/v1/kommunale-umsetzung/", {**neu, "kommune": luebeck.ars}, format="json").status_code == 403
+    )
     assert client.post("/api/v1/umsetzungsstand/", {**NEU, "land": "01"}, format="json").status_code == 403
     _nichts_geschrieben()
 
