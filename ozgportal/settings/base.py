@@ -380,4 +380,6 @@ WEBHOOK_BACKOFF_SEKUNDEN = env.int("WEBHOOK_BACKOFF_SEKUNDEN", default=30)
 WEBHOOK_BACKOFF_MAX_SEKUNDEN = 6 * 3600
 WEBHOOK_MAX_VERSUCHE = env.int("WEBHOOK_MAX_VERSUCHE", default=10)
 WEBHOOK_TIMEOUT_SEKUNDEN = 10
+# Webhooks go to public addresses only (opendata.ziele); True only for tests with a receiver on 127.0.0.1.
+WEBHOOK_LOOPBACK_ERLAUBT = env.bool("WEBHOOK_LOOPBACK_ERLAUBT", default=False)
 CELERY_TASK_ROUTES["opendata.*"] = {"queue": "default"}

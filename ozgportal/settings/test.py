@@ -19,3 +19,5 @@ AXES_ENABLED = False
 # session's data load would otherwise write report files into var/opendata.
 OPENDATA_AUTOMATISCH = False
 OPENDATA_DIR = Path(gettempdir()) / "ozgportal-test-opendata"
+# The webhook tests deliver to a real receiver on 127.0.0.1; tests/ops/test_webhook_ziele.py turns this off.
+WEBHOOK_LOOPBACK_ERLAUBT = True
