@@ -9,11 +9,12 @@ import logging
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.mail import send_mail
 from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
 from celery import shared_task
+
+from ozgportal.tasks import email_senden
 
 from .choices import ZustellStatus
 
@@ -136,7 +137,8 @@ def benachrichtigen(ereignisse) -> int:
             + "\n\nIhre Abonnements verwalten Sie in der Verwaltung unter „Abonnements (E-Mail)“.\n"
         )
         try:
-            send_mail(f"OZG-Portal: {len(zeilen)} Änderungen", text, None, [user.email])
+            # Queued: the task retries a failing mail server with backoff (ozgportal.tasks.email_senden).
+            email_senden.delay(f"OZG-Portal: {len(zeilen)} Änderungen", text, [user.email])
             gesendet += 1
         except Exception:  # one unreachable mailbox must not stop the others
             logger.exception("E-Mail an %s konnte nicht gesendet werden", user.pk)

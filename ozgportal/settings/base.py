@@ -207,6 +207,17 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 
+# --- E-mail ---------------------------------------------------------------------------------------
+# EMAIL_URL, e.g. smtp+tls://user:password@mail.example.org:587 or smtps://… (django-environ's email_url);
+# consolemail:// writes mails to the log. Sending runs as a Celery task that retries failures with backoff
+# (ozgportal.tasks.email_senden) and logs each failure.
+vars().update(env.email_url("EMAIL_URL", default="smtp://localhost:25"))
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="OZG-Portal <noreply@localhost>")
+# Sender of the error mails Django sends to ADMINS.
+SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+EMAIL_MAX_VERSUCHE = env.int("EMAIL_MAX_VERSUCHE", default=5)
+
 # --- Public pages: who runs this installation (Impressum, Datenschutz, Barrierefreiheit) --------------
 # Empty by default: the pages then say that the operator has not been entered yet, rather than invent one.
 PORTAL_BETREIBER = env.str("PORTAL_BETREIBER", default="")
