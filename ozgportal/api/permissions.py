@@ -8,6 +8,7 @@ decides, exactly as in the admin.
 """
 
 import rules
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, permissions
 from rest_framework_api_key.permissions import KeyParser
 
@@ -93,3 +94,15 @@ class ApiPermission(permissions.BasePermission):
         if rules.perm_exists(perm):
             return user.has_perm(perm, obj)
         return user.has_perm(perm)
+
+
+class ApiSchluesselSchema(OpenApiAuthenticationExtension):
+    """The OpenAPI name of the key scheme; ``ozgportal.api.schema`` writes its definition and requirements."""
+
+    target_class = ApiSchluesselAuthentication
+    name = "ApiKey"
+
+    def get_security_definition(self, auto_schema):
+        from .schema import API_KEY_SCHEME
+
+        return API_KEY_SCHEME

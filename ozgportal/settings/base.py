@@ -281,8 +281,6 @@ BERICHTE_WORK_MEM = env.str("BERICHTE_WORK_MEM", default="64MB")
 BERICHTE_AUTOMATISCH = env.bool("BERICHTE_AUTOMATISCH", default=True)
 
 # --- API --------------------------------------------------------------------------------------------
-from tempfile import gettempdir  # noqa: E402
-
 # /api/v1/ for dashboards (ozgportal/api/). Anonymous clients are limited per IP; API keys (admin → API Keys)
 # and signed-in staff are not.
 API_THROTTLE_ANON = env.str("API_THROTTLE_ANON", default="120/min")
@@ -350,16 +348,13 @@ SPECTACULAR_SETTINGS = {
         "OrganisationArtEnum": "catalog.choices.OrganisationArt",
     },
 }
-# Where the API keeps its Datenstand (ETag/Last-Modified): shared by all processes. Redis if configured,
-# else a file cache in the temporary directory (several gunicorn workers on one host see the same).
+# Where the API keeps its Datenstand (ETag/Last-Modified): shared by all processes and nodes. Redis if configured,
+# else a table in the database (created by migration ozgportal 0003), never a file in a world-writable directory.
 API_DATENSTAND_CACHE = "api_datenstand"
 CACHES["api_datenstand"] = (
     {**CACHES["default"]}
     if REDIS_URL
-    else {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": env.str("API_DATENSTAND_DIR", default=str(Path(gettempdir()) / "ozgportal-api-datenstand")),
-    }
+    else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "ozgportal_cache"}
 )
 # Rendered GET responses, keyed by their ETag (so never stale), in the default cache; 0 turns it off.
 API_ANTWORT_CACHE = "default"
@@ -375,7 +370,9 @@ CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Content-Disposition", "Retry-Af
 
 # --- Offene Daten -----------------------------------------------------------------------------------
 # Bulk downloads (/opendaten/), DCAT-AP.de catalogue, Atom feeds, webhooks and e-mail subscriptions (opendata/).
-# Built files live here (not in git); each is written to a temporary file and renamed into place.
+# Built files live here (not in git); each is written to a temporary file and renamed into place. With several
+# nodes this is a volume they all mount. Object storage instead: STORAGES["opendata"] in an environment module,
+# e.g. {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {"bucket_name": …}} with django-storages[s3].
 OPENDATA_DIR = Path(env.str("OPENDATA_DIR", default=str(BASE_DIR / "var" / "opendata")))
 # Rebuild the files after relevant changes (debounced like the reports); off: only make load / on demand.
 OPENDATA_AUTOMATISCH = env.bool("OPENDATA_AUTOMATISCH", default=True)

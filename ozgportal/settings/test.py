@@ -21,3 +21,7 @@ OPENDATA_AUTOMATISCH = False
 OPENDATA_DIR = Path(gettempdir()) / "ozgportal-test-opendata"
 # The webhook tests deliver to a real receiver on 127.0.0.1; tests/ops/test_webhook_ziele.py turns this off.
 WEBHOOK_LOOPBACK_ERLAUBT = True
+# Without REDIS_URL the Datenstand lives in a database table (base.py), which every test would count as a query;
+# the suite runs in one process, where the memory cache is shared by all requests it makes.
+if not REDIS_URL:  # noqa: F405
+    CACHES["api_datenstand"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "datenstand"}  # noqa: F405
