@@ -25,3 +25,4 @@ WEBHOOK_LOOPBACK_ERLAUBT = True
 # the suite runs in one process, where the memory cache is shared by all requests it makes.
 if not REDIS_URL:  # noqa: F405
     CACHES["api_datenstand"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "datenstand"}  # noqa: F405
+MEDIA_ROOT = Path(gettempdir()) / "ozgportal-test-media"

@@ -43,7 +43,8 @@ def test_backup_is_private_and_holds_no_secrets(tmp_path):
     call_command("backup", datei, stdout=open(os.devnull, "w"))  # noqa: SIM115
     for pfad in (datei, datei.with_name("s.json.gz.sha256")):
         assert stat.S_IMODE(pfad.stat().st_mode) == 0o600, pfad
-    text = gzip.open(datei, "rt").read()
+    with gzip.open(datei, "rt") as f:
+        text = f.read()
     hash_ = User.objects.get(username="geheim").password
     assert hash_ not in text and "s" * 64 not in text
     assert schluessel.split(".")[0] not in text and "otp_totp" not in text
