@@ -189,7 +189,13 @@ http {{
             ende = time.monotonic() + 60
             while "ready" not in log.read_text() and time.monotonic() < ende:
                 time.sleep(0.3)
-        yield {"proxy": f"http://127.0.0.1:{proxy_port}", "web": web, "ports": ports, "worker": worker}
+        yield {
+            "proxy": f"http://127.0.0.1:{proxy_port}",
+            "web": web,
+            "ports": ports,
+            "worker": worker,
+            "nginx_log": ordner / "error.log",
+        }
     finally:
         for prozess in prozesse:
             with contextlib.suppress(ProcessLookupError):
@@ -236,6 +242,8 @@ def test_kill_one_web_node_and_one_worker_under_load(knoten):
 
     assert len(ergebnisse) > 100
     assert fehler == [], fehler[:10]
+    # nginx did meet the dead node (cut or refused connections) and retried on the other one.
+    assert f"127.0.0.1:{knoten['ports'][0]}" in knoten["nginx_log"].read_text()
     assert all(auftrag.get(timeout=60) == ["labore"] for auftrag in auftraege)
     status, inhalt, _etag = _holen(f"http://127.0.0.1:{knoten['ports'][1]}/opendaten/labore.csv")
     assert status == 200 and inhalt == _holen(knoten["proxy"] + "/opendaten/labore.csv")[1]
