@@ -233,6 +233,10 @@ def test_kill_one_web_node_and_one_worker_under_load(knoten):
     time.sleep(6)
     os.killpg(knoten["web"][0].pid, signal.SIGKILL)
     os.killpg(knoten["worker"][0].pid, signal.SIGKILL)
+    knoten["worker"][0].wait(timeout=10)
+    # Until Redis notices the closed connection it may still hand a message to the dead worker's pending BRPOP,
+    # and kombu cannot restore a message its consumer never received (README: known limit of the Redis broker).
+    time.sleep(2)
     # Rebuilds requested after the kill are done by the surviving worker.
     auftraege = [dateien_bauen.apply_async(args=[["labore"]]) for _ in range(3)]
     time.sleep(LAST_SEKUNDEN - 6)
