@@ -21,7 +21,8 @@ RUN make assets \
        python manage.py collectstatic --noinput -v0 \
     && rm -rf node_modules
 
-RUN useradd --system --uid 10001 ozg && chown -R ozg /app
+# The opendata and media volumes take these directories' owner when first mounted.
+RUN useradd --system --uid 10001 ozg && mkdir -p /app/var/opendata /app/var/media && chown -R ozg /app
 USER ozg
 EXPOSE 8000
 CMD ["gunicorn", "ozgportal.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

@@ -59,14 +59,16 @@ bench: install
 	ONLY=$(ONLY) $(BIN)/python bench/run.py
 
 # Celery worker (queues "default" and "berichte") and beat (schedules from the database, editable in the admin).
-# Only with REDIS_URL: without it, tasks run inline in the web process and need neither.
+# Only with REDIS_URL: without it, tasks run inline in the web process and need neither. Both start with the
+# production settings (SECRET_KEY required) unless DJANGO_SETTINGS_MODULE says otherwise.
+CELERY_SETTINGS := DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-ozgportal.settings.production}
 worker: install
 	@test -n "$$REDIS_URL" || { echo "make worker braucht REDIS_URL (ohne laufen Tasks inline)"; exit 2; }
-	$(BIN)/celery -A ozgportal worker -Q default,berichte --loglevel=INFO --concurrency=2
+	$(CELERY_SETTINGS) $(BIN)/celery -A ozgportal worker -Q default,berichte --loglevel=INFO --concurrency=2
 
 beat: install
 	@test -n "$$REDIS_URL" || { echo "make beat braucht REDIS_URL (ohne laufen Tasks inline)"; exit 2; }
-	$(BIN)/celery -A ozgportal beat --loglevel=INFO --scheduler django_celery_beat.schedulers:DatabaseScheduler
+	$(CELERY_SETTINGS) $(BIN)/celery -A ozgportal beat --loglevel=INFO --scheduler django_celery_beat.schedulers:DatabaseScheduler
 
 # Production-like start without Docker: gunicorn, one Celery worker and beat, against DATABASE_URL and REDIS_URL
 # from the environment (SECRET_KEY required; SECURE_SSL_REDIRECT=False when no TLS proxy is in front).

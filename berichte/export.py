@@ -5,6 +5,8 @@ import csv
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 
+from core.exports import entschaerfen
+
 from .tabellen import wert
 
 HINWEIS_SYNTHETISCH = "Enthält synthetische Daten: nur für Lasttests erzeugt, keine echten Angaben."
@@ -40,7 +42,7 @@ def csv_antwort(tabelle, lauf, zeilen):
     def erzeugen():
         yield "\ufeff" + schreiber.writerow([titel for _, titel in spalten])
         for zeile in zeilen.iterator(chunk_size=2000):
-            yield schreiber.writerow([wert(zeile, name) for name, _ in spalten])
+            yield schreiber.writerow([entschaerfen(wert(zeile, name)) for name, _ in spalten])
 
     antwort = StreamingHttpResponse(erzeugen(), content_type="text/csv; charset=utf-8")
     antwort["Content-Disposition"] = f'attachment; filename="{_dateiname(tabelle, lauf, "csv")}"'
@@ -62,10 +64,10 @@ def xlsx_antwort(tabelle, lauf, zeilen):
     spalten = tabelle.spalten
     daten.append([titel for _, titel in spalten])
     for zeile in zeilen.iterator(chunk_size=2000):
-        daten.append([wert(zeile, name) for name, _ in spalten])
+        daten.append([entschaerfen(wert(zeile, name)) for name, _ in spalten])
     herkunft = mappe.create_sheet("Herkunft")
     for eintrag in _herkunft(lauf):
-        herkunft.append(list(eintrag))
+        herkunft.append([entschaerfen(teil) for teil in eintrag])
     puffer = BytesIO()
     mappe.save(puffer)
     antwort = HttpResponse(

@@ -183,6 +183,8 @@ class KommunaleUmsetzungAdmin(RegionalAdmin):
     autocomplete_fields = ["kommune", "leistung"]
     date_hierarchy = "stand"
     actions = [*RegionalAdmin.actions, "stand_heute"]
+    # Set only by `generate_synthetic`: an editor must not pass real rows off as test data, or the reverse.
+    readonly_fields = ["synthetisch"]
     fieldsets = [
         (None, {"fields": ["kommune", "leistung"]}),
         (_("Stand"), {"fields": ["status", "geplant_bis", "online_url", "stand", "synthetisch"]}),

@@ -2,13 +2,18 @@
 
 CSV uses ";" and a UTF-8 byte order mark because that is what German spreadsheet programs open correctly with a
 double click; XLSX is written with openpyxl in write-only mode so large lists stay cheap.
+
+Every CSV and XLSX the portal writes passes its text cells through ``entschaerfen``: editors' text (a Bemerkung
+starting with ``=``) must never become a live formula in somebody's spreadsheet (CSV/formula injection, OWASP).
 """
 
 import csv
 import io
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 
 from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.functional import Promise
 
 from openpyxl import Workbook
@@ -24,19 +29,49 @@ def _attachment(response: HttpResponse, dateiname: str) -> HttpResponse:
     return response
 
 
+# Spreadsheet programs read a cell starting with one of these as a formula (or DDE call). Tab and CR too, since
+# some programs strip them first.
+FORMEL_ZEICHEN = ("=", "+", "-", "@", "\t", "\r")
+
+
+def entschaerfen(wert):
+    """Text that a spreadsheet would run as a formula, prefixed with ``'`` so it stays text; other values as they are.
+
+    The one escaping function for every CSV/XLSX writer (pages, API, reports, open data, admin export); the admin
+    import strips the prefix again (``zurueck_entschaerfen``), so an exported file re-imports unchanged.
+    """
+    if isinstance(wert, str) and wert.startswith(FORMEL_ZEICHEN):
+        return "'" + wert
+    return wert
+
+
+def zurueck_entschaerfen(text: str) -> str:
+    """The inverse of ``entschaerfen`` for a cell read back from a file the portal wrote."""
+    if text.startswith("'") and text[1:].startswith(FORMEL_ZEICHEN):
+        return text[1:]
+    return text
+
+
 def _wert(wert):
-    """Lazy translations and other non-primitive values as text; None as an empty cell."""
+    """Lazy translations and other non-primitive values as text; None as an empty cell; formulas defused."""
     if wert is None:
         return ""
     if isinstance(wert, Promise):
-        return str(wert)
-    return wert
+        wert = str(wert)
+    return entschaerfen(wert)
+
+
+def _xlsx_wert(wert):
+    if isinstance(wert, datetime) and wert.tzinfo is not None:
+        # XLSX has no time zones (openpyxl refuses aware datetimes): local time, as the pages show it.
+        wert = timezone.localtime(wert).replace(tzinfo=None)
+    return _wert(wert)
 
 
 def csv_bytes(kopfzeile: Sequence[str], zeilen: Iterable[Sequence]) -> bytes:
     puffer = io.StringIO()
     writer = csv.writer(puffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(kopfzeile)
+    writer.writerow([_wert(titel) for titel in kopfzeile])
     writer.writerows([_wert(wert) for wert in zeile] for zeile in zeilen)
     return puffer.getvalue().encode("utf-8-sig")
 
@@ -47,13 +82,13 @@ def xlsx_bytes(kopfzeile: Sequence[str], zeilen: Iterable[Sequence], blattname: 
     fett = Font(bold=True)
     kopf = []
     for titel in kopfzeile:
-        zelle = WriteOnlyCell(blatt, value=titel)
+        zelle = WriteOnlyCell(blatt, value=_wert(titel))
         zelle.font = fett
         kopf.append(zelle)
     blatt.freeze_panes = "A2"
     blatt.append(kopf)
     for zeile in zeilen:
-        blatt.append([_wert(wert) for wert in zeile])
+        blatt.append([_xlsx_wert(wert) for wert in zeile])
     puffer = io.BytesIO()
     mappe.save(puffer)
     return puffer.getvalue()

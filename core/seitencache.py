@@ -18,6 +18,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date
 from django.utils.translation import get_language
 
+from core import abfrage
 from core.datenstand import aktueller_datenstand
 
 PERSOENLICHE_COOKIES = (settings.SESSION_COOKIE_NAME, "messages")
@@ -43,6 +44,7 @@ def oeffentliche_seite(view):
         if etag in request.headers.get("If-None-Match", ""):
             antwort = HttpResponseNotModified()
         else:
+            abfrage.beobachten(request)
             antwort = _aus_cache(etag) or view(request, *args, **kwargs)
             if antwort.status_code != 200:
                 return antwort
@@ -85,6 +87,8 @@ def _in_cache(request, etag, antwort):
         or antwort.streaming
         or not antwort.get("Content-Type", "").startswith("text/html")
         or request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        # Unknown or repeated query parameters: the page is served, but must not flood the cache.
+        or not abfrage.nur_gelesene_parameter(request)
     ):
         return
     _cache().set(f"seite:{etag}", (antwort.content, antwort["Content-Type"]), settings.SEITEN_CACHE_SEKUNDEN)

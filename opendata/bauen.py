@@ -1,7 +1,10 @@
-"""Write the dataset files: each format to a temporary file in OPENDATA_DIR, then an atomic rename.
+"""Write the dataset files through Django's storage API, so every node serves the same bytes.
 
-A reader therefore sees the old file or the new one, never half a file; concurrent builds of the same dataset
-are harmless (the last rename wins, both are complete). Dates and numbers are written as ISO strings in JSON.
+The storage is ``STORAGES["opendata"]`` when configured (e.g. S3-compatible object storage via django-storages),
+else ``AtomareAblage`` in OPENDATA_DIR, a directory all web and worker nodes share (a volume). On a file system
+each format is written to a temporary file, then renamed into place: a reader sees the old file or the new one,
+never half a file; concurrent builds of the same dataset are harmless (the last rename wins, both are complete).
+Object stores replace an object atomically by themselves. Dates and numbers are written as ISO strings in JSON.
 """
 
 import json
@@ -13,6 +16,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage, Storage, storages
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 
@@ -28,12 +33,26 @@ CONTENT_TYPES = {
 }
 
 
-def verzeichnis() -> Path:
-    return Path(settings.OPENDATA_DIR)
+class AtomareAblage(FileSystemStorage):
+    """FileSystemStorage that replaces a file atomically (temporary file + rename) instead of picking a new name."""
+
+    def get_available_name(self, name, max_length=None):
+        return name
+
+    def _save(self, name, content):
+        _schreiben(Path(self.path(name)), content.read())
+        return name
 
 
-def pfad(name: str, format_: str) -> Path:
-    return verzeichnis() / f"{name}.{format_}"
+def speicher() -> Storage:
+    if "opendata" in settings.STORAGES:
+        return storages["opendata"]
+    # Read per call: the directory is a setting (and tests point it elsewhere).
+    return AtomareAblage(location=settings.OPENDATA_DIR)
+
+
+def dateiname(name: str, format_: str) -> str:
+    return f"{name}.{format_}"
 
 
 @dataclass(frozen=True)
@@ -50,11 +69,25 @@ class Datei:
 
 def datei(name: str, format_: str) -> Datei | None:
     """Size and modification time of a built file, or None if it is not built yet."""
+    ablage, ziel = speicher(), dateiname(name, format_)
     try:
-        st = pfad(name, format_).stat()
-    except FileNotFoundError:
+        groesse, geaendert = ablage.size(ziel), ablage.get_modified_time(ziel)
+    except (FileNotFoundError, OSError):
         return None
-    return Datei(name, format_, st.st_size, datetime.fromtimestamp(st.st_mtime, tz=UTC))
+    if timezone.is_naive(geaendert):
+        geaendert = timezone.make_aware(geaendert, UTC)
+    return Datei(name, format_, groesse, geaendert.astimezone(UTC))
+
+
+def oeffnen(name: str, format_: str):
+    """The built file, opened for reading (binary)."""
+    return speicher().open(dateiname(name, format_), "rb")
+
+
+def lesen(name: str, format_: str) -> bytes:
+    """The bytes of a built file."""
+    with oeffnen(name, format_) as f:
+        return f.read()
 
 
 def _schreiben(ziel: Path, inhalt: bytes) -> None:
@@ -110,8 +143,9 @@ def bauen(name: str) -> dict:
         # Excel knows no time zones: local wall-clock time (e.g. "geändert am" of the Zuständigkeiten).
         Format.XLSX: xlsx_bytes(ueberschriften, [tuple(map(_ohne_zone, z)) for z in zeilen], blattname=name),
     }
+    ablage = speicher()
     for format_, inhalt in inhalte.items():
-        _schreiben(pfad(name, format_), inhalt)
+        ablage.save(dateiname(name, format_), ContentFile(inhalt))
     return {str(f): len(i) for f, i in inhalte.items()}
 
 

@@ -3,6 +3,7 @@
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
@@ -68,6 +69,16 @@ class WebhookAbo(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        super().clean()
+        if self.url:
+            from .ziele import url_pruefen
+
+            try:
+                url_pruefen(self.url)
+            except ValidationError as fehler:
+                raise ValidationError({"url": fehler.messages}) from fehler
 
 
 class WebhookZustellung(models.Model):

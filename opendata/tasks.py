@@ -7,6 +7,7 @@ minute) or by calling ``webhook_zustellen`` again, since an eager task cannot wa
 """
 
 import logging
+import smtplib
 
 from django.conf import settings
 from django.core.cache import cache
@@ -125,8 +126,35 @@ def benachrichtigen(ereignisse) -> int:
             + "\n\nIhre Abonnements verwalten Sie in der Verwaltung unter „Abonnements (E-Mail)“.\n"
         )
         try:
-            send_mail(f"OZG-Portal: {len(zeilen)} Änderungen", text, None, [user.email])
+            # Queued: the task retries a failing mail server with backoff (email_senden below).
+            email_senden.delay(f"OZG-Portal: {len(zeilen)} Änderungen", text, [user.email])
             gesendet += 1
         except Exception:  # one unreachable mailbox must not stop the others
             logger.exception("E-Mail an %s konnte nicht gesendet werden", user.pk)
     return gesendet
+
+
+@shared_task(
+    name="opendata.email_senden",
+    bind=True,
+    acks_late=True,
+    autoretry_for=(smtplib.SMTPException, OSError),
+    retry_backoff=30,
+    retry_backoff_max=3600,
+    retry_jitter=True,
+    max_retries=None,  # bounded by EMAIL_MAX_VERSUCHE below (a setting, read per run)
+)
+def email_senden(self, betreff: str, text: str, empfaenger: list[str]) -> int:
+    """Send one e-mail through the configured backend (EMAIL_URL); a failure is logged and retried with backoff.
+
+    After EMAIL_MAX_VERSUCHE attempts the error is logged as such and raised (the task then fails visibly).
+    """
+    try:
+        return send_mail(betreff, text, None, empfaenger)
+    except (smtplib.SMTPException, OSError) as fehler:
+        versuch = self.request.retries + 1
+        if versuch >= settings.EMAIL_MAX_VERSUCHE:
+            logger.error("E-Mail „%s“ nach %d Versuchen nicht gesendet: %s", betreff, versuch, fehler)
+            raise
+        logger.warning("E-Mail „%s“: Versuch %d fehlgeschlagen (%s), neuer Versuch folgt", betreff, versuch, fehler)
+        raise self.retry(exc=fehler, max_retries=settings.EMAIL_MAX_VERSUCHE) from fehler

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST, require_safe
 from catalog.models import Themenfeld
 from catalog.views import gebiet_or_404
 
-from .bauen import CONTENT_TYPES, bauen, datei, pfad
+from .bauen import CONTENT_TYPES, bauen, datei, oeffnen
 from .choices import Format
 from .datensaetze import LIZENZEN, alle
 from .dcat import herausgeber_name, katalog
@@ -56,7 +56,7 @@ def herunterladen(request, name, format_):
         info = datei(name, format_)
     antwort = get_conditional_response(request, etag=info.etag, last_modified=int(info.geaendert.timestamp()))
     if antwort is None:
-        antwort = FileResponse(pfad(name, format_).open("rb"), content_type=CONTENT_TYPES[format_])
+        antwort = FileResponse(oeffnen(name, format_), content_type=CONTENT_TYPES[format_])
         antwort["Content-Disposition"] = f'attachment; filename="{name}.{format_}"'
     antwort["ETag"] = info.etag
     antwort["Last-Modified"] = http_date(info.geaendert.timestamp())

@@ -14,9 +14,11 @@ import urllib.request
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from . import ziele
 from .choices import ZustellStatus
 from .models import WebhookAbo, WebhookZustellung
 
@@ -46,9 +48,6 @@ class _KeineWeiterleitung(urllib.request.HTTPRedirectHandler):
         return None
 
 
-_oeffner = urllib.request.build_opener(_KeineWeiterleitung)
-
-
 def senden(abo: WebhookAbo, zustellung: WebhookZustellung) -> tuple[int | None, str]:
     """POST one delivery; returns (HTTP status or None, error text or "")."""
     inhalt = zustellung.inhalt.encode()
@@ -66,7 +65,12 @@ def senden(abo: WebhookAbo, zustellung: WebhookZustellung) -> tuple[int | None, 
         },
     )
     try:
-        with _oeffner.open(anfrage, timeout=settings.WEBHOOK_TIMEOUT_SEKUNDEN) as antwort:
+        # Resolved and checked now, connected to exactly that address (opendata.ziele: SSRF, DNS rebinding).
+        oeffner = ziele.oeffner(abo.url, _KeineWeiterleitung)
+    except ValidationError as fehler:
+        return None, "; ".join(fehler.messages)[:1000]
+    try:
+        with oeffner.open(anfrage, timeout=settings.WEBHOOK_TIMEOUT_SEKUNDEN) as antwort:
             return antwort.status, ""
     except urllib.error.HTTPError as fehler:
         return fehler.code, f"HTTP {fehler.code} {fehler.reason}"

@@ -1,7 +1,10 @@
-"""Health endpoint for load balancers: database, cache, broker and migrations, as JSON.
+"""Health endpoints for load balancers and orchestrators.
 
-200 when everything a request needs is there. The broker is reported but does not make the portal unhealthy:
-without Redis, pages and API keep serving and report rebuilds catch up later (degraded, not down).
+``/health/live/``: liveness, the process answers; touches nothing (a restart would not cure a database outage).
+``/health/`` (also ``/health/ready/``): readiness, database, cache, broker and migrations, as JSON. 200 when
+everything a request needs is there. The broker is reported but does not make the portal unhealthy: without Redis,
+pages and API keep serving and report rebuilds catch up later (degraded, not down). Anonymous callers learn only
+"ok" or "fehler" per check; exception text (host names, driver messages) only signed-in staff.
 """
 
 import time
@@ -20,11 +23,21 @@ def _database():
         cursor.execute("SELECT 1")
 
 
+_migrationen_vollstaendig = False
+
+
 def _migrations():
+    # Building a MigrationExecutor reads every migration file: once per process is enough, since migrations are
+    # applied before a release's processes start. Only success is remembered, so a node started before
+    # `migrate` becomes ready as soon as it has run.
+    global _migrationen_vollstaendig
+    if _migrationen_vollstaendig:
+        return
     executor = MigrationExecutor(connections[DEFAULT_DB_ALIAS])
     offen = executor.migration_plan(executor.loader.graph.leaf_nodes())
     if offen:
         raise RuntimeError(f"{len(offen)} Migration(en) nicht angewendet")
+    _migrationen_vollstaendig = True
 
 
 def _cache():
@@ -53,14 +66,21 @@ CHECKS = {
 
 @never_cache
 @require_GET
+def live(request):
+    return JsonResponse({"status": "ok"})
+
+
+@never_cache
+@require_GET
 def health(request):
+    details = request.user.is_authenticated and request.user.is_staff
     ergebnis, gesund, beeintraechtigt = {}, True, False
     for name, (check, kritisch) in CHECKS.items():
         start = time.perf_counter()
         try:
             wert = check() or "ok"
         except Exception as exc:  # noqa: BLE001 - every failure is a finding, reported by name
-            wert = f"fehler: {exc.__class__.__name__}: {exc}"[:200]
+            wert = f"fehler: {exc.__class__.__name__}: {exc}"[:200] if details else "fehler"
             gesund = gesund and not kritisch
             beeintraechtigt = True
         ergebnis[name] = {"status": wert, "ms": round((time.perf_counter() - start) * 1000, 1)}

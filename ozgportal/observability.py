@@ -13,7 +13,11 @@ import uuid
 
 from celery.signals import before_task_publish, task_postrun, task_prerun
 
+from core.proxy import client_ip
+
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
+# The client address as core.proxy resolves it (TRUSTED_PROXIES), so logs name the visitor, not the proxy.
+client_ip_var: contextvars.ContextVar[str] = contextvars.ContextVar("client_ip", default="-")
 
 _VALID_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 HEADER = "X-Request-ID"
@@ -29,6 +33,7 @@ class RequestIdMiddleware:
         # Not reset on the way out: Django logs 4xx/5xx responses (django.request) after the middleware chain
         # has returned, and those lines must carry the id too. The next request sets its own.
         request_id_var.set(rid)
+        client_ip_var.set(client_ip(request) or "-")
         request.request_id = rid
         response = self.get_response(request)
         response[HEADER] = rid
@@ -38,6 +43,7 @@ class RequestIdMiddleware:
 class RequestIdFilter(logging.Filter):
     def filter(self, record):
         record.request_id = request_id_var.get()
+        record.client_ip = client_ip_var.get()
         return True
 
 
@@ -50,6 +56,7 @@ class JsonFormatter(logging.Formatter):
             "level": record.levelname,
             "logger": record.name,
             "request_id": getattr(record, "request_id", request_id_var.get()),
+            "client_ip": getattr(record, "client_ip", client_ip_var.get()),
             "nachricht": record.getMessage(),
         }
         if record.exc_info:

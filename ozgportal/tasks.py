@@ -1,4 +1,4 @@
-"""Diagnostic task of the portal itself. Runs on the default queue (CELERY_TASK_DEFAULT_QUEUE)."""
+"""Tasks of the portal itself (diagnosis). Run on the default queue (CELERY_TASK_DEFAULT_QUEUE)."""
 
 import socket
 

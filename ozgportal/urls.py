@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from . import views
-from .health import health
+from .health import health, live
 
 admin.site.site_header = "OZG-Portal – Verwaltung"
 admin.site.site_title = "OZG-Portal"
@@ -20,6 +20,8 @@ urlpatterns = [
     path("", include("labore.urls")),
     path("", include("opendata.urls")),
     path("health/", health, name="health"),
+    path("health/ready/", health, name="health-ready"),
+    path("health/live/", live, name="health-live"),
     path("berichte/", include("berichte.urls")),
     path("api/v1/berichte/", include("berichte.api.urls")),
     path("api/v1/", include("ozgportal.api.urls")),

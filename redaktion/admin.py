@@ -1,6 +1,7 @@
 """Admin building blocks shared by the apps: object permissions, the staff login, Redaktionszuordnung, 2FA setup."""
 
 import base64
+import datetime
 
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
@@ -199,3 +200,36 @@ def nur_mit_recht(request, perm: str, obj=None):
 def admin_url(obj, view: str = "change") -> str:
     opts = obj._meta
     return reverse(f"admin:{opts.app_label}_{opts.model_name}_{view}", args=[obj.pk])
+
+
+# --- API keys: scoped, named, expiring, rotatable ----------------------------------------------------
+from rest_framework_api_key.admin import APIKeyModelAdmin  # noqa: E402
+from rest_framework_api_key.models import APIKey  # noqa: E402
+
+from .models import ApiSchluessel  # noqa: E402
+
+# Unscoped keys would write everything: only the scoped model is offered (migration 0002 took over old keys).
+if admin.site.is_registered(APIKey):
+    admin.site.unregister(APIKey)
+
+#: How long a rotated key keeps working beside its successor, so a dashboard can switch without an outage.
+ROTATION_UEBERGANG = datetime.timedelta(days=7)
+
+
+@admin.register(ApiSchluessel)
+class ApiSchluesselAdmin(APIKeyModelAdmin):
+    list_display = ("prefix", "name", "recht", "gebiet", "created", "expiry_date", "_has_expired", "revoked")
+    list_filter = ("recht", "revoked", "created")
+    list_select_related = ("gebiet",)
+    autocomplete_fields = ("gebiet",)
+    actions = ["rotieren"]
+
+    @admin.action(description=_("Ausgewählte Schlüssel erneuern (alter Schlüssel läuft nach 7 Tagen ab)"))
+    def rotieren(self, request, queryset):
+        for alt in queryset.filter(revoked=False):
+            neu, geheimnis = alt.rotieren(ROTATION_UEBERGANG)
+            messages.warning(
+                request,
+                _("Neuer Schlüssel für %(name)s: %(geheimnis)s (nur jetzt sichtbar; alter Schlüssel %(alt)s läuft ab).")
+                % {"name": neu.name, "geheimnis": geheimnis, "alt": alt.prefix},
+            )

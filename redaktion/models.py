@@ -1,7 +1,11 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from rest_framework_api_key.models import AbstractAPIKey, APIKeyManager
 from simple_history.models import HistoricalRecords
 
 #: Levels a Redaktion can be assigned to: a Land, or a Kommune (Kreis, Gemeindeverband, Gemeinde). The values of
@@ -49,3 +53,53 @@ class Redaktionszuordnung(models.Model):
 
     def __str__(self):
         return f"{self.user} → {self.gebiet}"
+
+
+class ApiSchluessel(AbstractAPIKey):
+    """An API key for a machine, scoped like an editor: read or write, in one Land, one Kommune or everywhere.
+
+    A key with a Land is treated exactly like a Land-Redaktion of that Land (``redaktion.rules``), one with a
+    Kommune like that Kommune-Redaktion, one without like the FITKO-Redaktion. Expiry and revocation come from
+    djangorestframework-api-key; rotation (``rotieren``) issues a successor with the same scope and lets the old
+    key run out after a transition period. Writes made with a key name it in the history (change reason).
+    """
+
+    class Recht(models.TextChoices):
+        LESEN = "lesen", _("nur lesen")
+        SCHREIBEN = "schreiben", _("lesen und schreiben")
+
+    recht = models.CharField(_("Recht"), max_length=10, choices=Recht.choices, default=Recht.LESEN)
+    gebiet = models.ForeignKey(
+        "catalog.Gebietskoerperschaft",
+        verbose_name=_("Land oder Kommune"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        limit_choices_to={"ebene__in": REDAKTION_EBENEN},
+        related_name="api_schluessel",
+        help_text=_("Leer: alle Daten (wie die FITKO-Redaktion). Ein Land umfasst auch seine Kommunen."),
+    )
+    nachfolger = models.OneToOneField(
+        "self", verbose_name=_("ersetzt durch"), on_delete=models.SET_NULL, null=True, blank=True, editable=False
+    )
+
+    objects = APIKeyManager()
+
+    class Meta(AbstractAPIKey.Meta):
+        verbose_name = _("API-Schlüssel")
+        verbose_name_plural = _("API-Schlüssel")
+
+    def zuschreibung(self) -> str:
+        """How the history names a write made with this key."""
+        return f"API-Schlüssel {self.name} ({self.prefix})"
+
+    def rotieren(self, uebergang: timedelta) -> tuple["ApiSchluessel", str]:
+        """A new key with this key's name and scope; this one expires after ``uebergang``. Returns (key, secret)."""
+        neu, geheimnis = ApiSchluessel.objects.create_key(
+            name=self.name, recht=self.recht, gebiet=self.gebiet, expiry_date=self.expiry_date
+        )
+        ablauf = timezone.now() + uebergang
+        self.expiry_date = min(self.expiry_date, ablauf) if self.expiry_date else ablauf
+        self.nachfolger = neu
+        self.save(update_fields=["expiry_date", "nachfolger"])
+        return neu, geheimnis

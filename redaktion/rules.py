@@ -183,3 +183,58 @@ def filter_queryset(user, queryset, aktion: str = "view"):
     if model._meta.label not in BEREICHE or ist_fitko(user) or (aktion == "view" and ist_lesend(user)):
         return queryset
     return queryset.filter(_bereich_q(model, user))
+
+
+# --- Machines: API keys scoped like editors ---------------------------------------------------------
+def modellrechte(rolle: str, aktionen=AKTIONEN) -> frozenset:
+    """The model permissions ("app.aktion_model") of ``rolle`` per ROLLEN_MODELLE, limited to ``aktionen``."""
+    rechte = set()
+    for ziel, erlaubt in ROLLEN_MODELLE[rolle].items():
+        app_label, name = ziel.split(".")
+        if name == "*":
+            modelle = [
+                m for m in apps.get_app_config(app_label).get_models() if not m.__name__.startswith("Historical")
+            ]
+        else:
+            modelle = [apps.get_model(app_label, name)]
+        for model in modelle:
+            rechte.update(f"{app_label}.{a}_{model._meta.model_name}" for a in erlaubt if a in aktionen)
+    return frozenset(rechte)
+
+
+class SchluesselNutzer:
+    """Stands in for the editor an API key acts as, so the rules above judge a key exactly like a person.
+
+    No Land or Kommune: FITKO-Redaktion; a Land: Land-Redaktion of it; a Kommune: Kommune-Redaktion of it.
+    A read-only key holds only "view" permissions. Never saved, never a history user.
+    """
+
+    is_authenticated = True
+    is_anonymous = False
+    is_staff = False
+    is_superuser = False
+    groups = None  # rules.is_group_member reads the cache below
+
+    def __init__(self, schluessel):
+        self.schluessel = schluessel
+        gebiet = schluessel.gebiet
+        if gebiet is None:
+            rolle, bereich = FITKO, (frozenset(), frozenset())
+        elif gebiet.ebene == "land":
+            rolle, bereich = LAND, (frozenset({gebiet.pk}), frozenset())
+        else:
+            rolle, bereich = KOMMUNE, (frozenset(), frozenset({gebiet.pk}))
+        self.is_active = not schluessel.revoked
+        self._group_names_cache = {rolle}
+        self._redaktion_cache = bereich
+        aktionen = AKTIONEN if schluessel.recht == "schreiben" else ["view"]
+        self._rechte = modellrechte(rolle, aktionen)
+
+    def get_all_permissions(self, obj=None):
+        return self._rechte
+
+    def has_perm(self, perm, obj=None) -> bool:
+        return rules.has_perm(perm, self, obj)
+
+    def __str__(self):
+        return self.schluessel.zuschreibung()

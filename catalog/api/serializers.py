@@ -355,6 +355,8 @@ class KommunaleUmsetzungSerializer(ModelValidierungMixin, serializers.ModelSeria
     class Meta:
         model = KommunaleUmsetzung
         fields = ["schluessel", "kommune", "leistung", "status", "geplant_bis", "online_url", "stand", "synthetisch"]
+        # Set only by `generate_synthetic` (load tests); a client cannot relabel real rows or fake ones.
+        read_only_fields = ["synthetisch"]
 
     def get_schluessel(self, obj) -> str:
         return f"{obj.kommune.ars}.{obj.leistung.ozg_id}"

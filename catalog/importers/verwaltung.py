@@ -12,6 +12,7 @@ import csv
 import datetime
 import io
 import tempfile
+import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -20,6 +21,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect
@@ -31,6 +34,7 @@ from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook, load_workbook
 
 from core.aenderungen import bulk_schreiben
+from core.exports import entschaerfen, zurueck_entschaerfen
 from core.importing import Fehler, Fehlerliste, read_csv
 
 from ..choices import KUERZEL_LAND, LAND_KUERZEL, Anschlussstatus, Reifegradmodell, UmsetzungsStatus, VollzugsEbene
@@ -38,6 +42,38 @@ from ..models import Gebietskoerperschaft, KommunaleUmsetzung, LeikaLeistung, Le
 
 SIGNING_SALT = "catalog.imports_admin"
 MAX_BYTES = 5 * 1024 * 1024
+# Between preview and confirmation the uploaded file waits in the default storage (MEDIA_ROOT, a volume all web
+# nodes share), not in the form: a 5 MB XLSX hex-encoded in a hidden field broke the confirmation. The signed
+# form value names the file; files older than the preview's validity are removed.
+AUSSTEHEND = "importe-ausstehend"
+GUELTIG_SEKUNDEN = 3600
+
+
+def _ablegen(name: str, daten: bytes) -> str:
+    _aufraeumen()
+    return default_storage.save(f"{AUSSTEHEND}/{uuid.uuid4().hex}{Path(name).suffix.lower()}", ContentFile(daten))
+
+
+def _abholen(ablage: str) -> bytes | None:
+    if not ablage.startswith(f"{AUSSTEHEND}/") or not default_storage.exists(ablage):
+        return None
+    with default_storage.open(ablage, "rb") as f:
+        return f.read()
+
+
+def _aufraeumen() -> None:
+    grenze = timezone.now() - datetime.timedelta(seconds=GUELTIG_SEKUNDEN)
+    try:
+        _ordner, dateien = default_storage.listdir(AUSSTEHEND)
+    except FileNotFoundError:
+        return
+    for datei in dateien:
+        pfad = f"{AUSSTEHEND}/{datei}"
+        try:
+            if default_storage.get_modified_time(pfad) < grenze:
+                default_storage.delete(pfad)
+        except FileNotFoundError:
+            pass  # another node cleaned up first
 
 
 # --- Reading a file: CSV (comma or semicolon, as Excel writes it) or XLSX ------------------------------
@@ -54,7 +90,17 @@ def _zelle(wert) -> str:
 
 
 def lese_datei(name: str, daten: bytes, spalten: list[str], fehler: list[Fehler]) -> list[tuple[int, dict]]:
-    """(line, row) of an uploaded CSV or XLSX file whose header has at least ``spalten``."""
+    """(line, row) of an uploaded CSV or XLSX file whose header has at least ``spalten``.
+
+    Cells the portal's own export defused (``'=…``) come back as written, so export → import is lossless.
+    """
+    return [
+        (nummer, {k: zurueck_entschaerfen(v) if isinstance(v, str) else v for k, v in zeile.items()})
+        for nummer, zeile in _lese_datei(name, daten, spalten, fehler)
+    ]
+
+
+def _lese_datei(name: str, daten: bytes, spalten: list[str], fehler: list[Fehler]) -> list[tuple[int, dict]]:
     if name.lower().endswith(".xlsx"):
         try:
             blatt = load_workbook(io.BytesIO(daten), read_only=True, data_only=True).worksheets[0]
@@ -465,7 +511,7 @@ def _export_antwort(modeladmin, queryset, art: str):
         blatt = buch.active
         blatt.append(fmt.spalten)
         for obj in queryset:
-            blatt.append([fmt.export(obj)[s] for s in fmt.spalten])
+            blatt.append([entschaerfen(fmt.export(obj)[s]) for s in fmt.spalten])
         puffer = io.BytesIO()
         buch.save(puffer)
         antwort = HttpResponse(
@@ -476,7 +522,7 @@ def _export_antwort(modeladmin, queryset, art: str):
         schreiber = csv.DictWriter(antwort, fieldnames=fmt.spalten)
         schreiber.writeheader()
         for obj in queryset:
-            schreiber.writerow(fmt.export(obj))
+            schreiber.writerow({k: entschaerfen(v) for k, v in fmt.export(obj).items()})
     antwort["Content-Disposition"] = f'attachment; filename="{name}.{art}"'
     return antwort
 
@@ -530,17 +576,21 @@ class ImportAdminMixin:
 
         if request.method == "POST" and "bestaetigt" in request.POST:
             try:
-                paket = signing.loads(request.POST["paket"], salt=SIGNING_SALT, max_age=3600)
+                paket = signing.loads(request.POST["paket"], salt=SIGNING_SALT, max_age=GUELTIG_SEKUNDEN)
             except signing.BadSignature:
                 messages.error(request, _("Die Vorschau ist abgelaufen oder ungültig. Bitte die Datei erneut wählen."))
                 return redirect(request.path)
             if paket["user"] != request.user.pk:
                 raise PermissionDenied
-            name, daten = paket["name"], bytes.fromhex(paket["daten"])
+            name, daten = paket["name"], _abholen(paket["ablage"])
+            if daten is None:
+                messages.error(request, _("Die Vorschau ist abgelaufen oder ungültig. Bitte die Datei erneut wählen."))
+                return redirect(request.path)
             # Check again: the data may have changed since the preview.
             plan, fehler = plane_import(fmt, request.user, name, daten)
             if not fehler:
                 zahlen = fuehre_import_aus(fmt, plan, request.user, name)
+                default_storage.delete(paket["ablage"])
                 messages.success(
                     request,
                     _("Import von %(name)s: %(neu)s neu, %(geändert)s geändert, %(unverändert)s unverändert.")
@@ -571,9 +621,8 @@ class ImportAdminMixin:
                         },
                         "dateiname": datei.name,
                         "paket": signing.dumps(
-                            {"user": request.user.pk, "name": datei.name, "daten": daten.hex()},
+                            {"user": request.user.pk, "name": datei.name, "ablage": _ablegen(datei.name, daten)},
                             salt=SIGNING_SALT,
-                            compress=True,
                         ),
                     }
                 )

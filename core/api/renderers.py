@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rest_framework import renderers
 
-from core.exports import xlsx_bytes
+from core.exports import entschaerfen, xlsx_bytes
 
 
 class ProblemJSONRenderer(renderers.JSONRenderer):
@@ -73,7 +73,8 @@ class CSVRenderer(renderers.BaseRenderer):
         puffer = io.StringIO()
         writer = csv.DictWriter(puffer, fieldnames=spalten, extrasaction="ignore", lineterminator="\r\n")
         writer.writeheader()
-        writer.writerows(rows)
+        # Field names are ours; the values may be editors' text (formula injection).
+        writer.writerows({k: entschaerfen(v) for k, v in row.items()} for row in rows)
         response = (renderer_context or {}).get("response")
         if response is not None and response.status_code == 200:
             response["Content-Disposition"] = f'attachment; filename="{_dateiname(renderer_context, "csv")}"'

@@ -1,18 +1,22 @@
 """Base classes of every API view: conditional GET (ETag, Last-Modified, 304) and problem-details errors."""
 
+from django.db import transaction
 from django.http import HttpResponseNotModified, JsonResponse
 from django.utils.http import http_date, parse_etags, parse_http_date_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 import rules
 from rest_framework import viewsets
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
+from simple_history.utils import update_change_reason
 
-from . import antwort_cache
+from . import antwort_cache, export
 from .caching import aktueller_datenstand
 from .exceptions import CacheTreffer, NotModified, problem
-from .permissions import api_key_gueltig
+from .pagination import EXPORT_FORMATE
+from .permissions import api_schluessel, wer
 from .renderers import ProblemJSONRenderer
 
 CACHE_CONTROL = "no-cache"  # store, but revalidate every time: the ETag makes that a cheap 304
@@ -24,6 +28,11 @@ def _etag_passt(if_none_match: str, etag: str) -> bool:
     # Weak comparison (RFC 9110 13.1.2): W/"x" and "x" are the same validator.
     ohne_w = etag.removeprefix("W/")
     return any(kandidat.removeprefix("W/") == ohne_w for kandidat in parse_etags(if_none_match))
+
+
+def etag_fuer(request, datenstand) -> str:
+    # Labels are translated: German and English bodies must never share a validator or a cache entry.
+    return datenstand.etag(request.get_full_path(), request.accepted_renderer.format, get_language() or "")
 
 
 class ConditionalGetMixin:
@@ -38,7 +47,7 @@ class ConditionalGetMixin:
         if request.method not in ("GET", "HEAD"):
             return
         datenstand = aktueller_datenstand()
-        etag = datenstand.etag(request.get_full_path(), request.accepted_renderer.format)
+        etag = etag_fuer(request, datenstand)
         last_modified = datenstand.last_modified
         self._validatoren = (etag, last_modified)
         if_none_match = request.META.get("HTTP_IF_NONE_MATCH")
@@ -69,7 +78,13 @@ class ConditionalGetMixin:
         validatoren = getattr(self, "_validatoren", None)
         if validatoren and response.status_code in (200, 304):
             etag, last_modified = validatoren
-            if isinstance(response, Response) and response.status_code == 200 and antwort_cache.darf_speichern():
+            if (
+                isinstance(response, Response)
+                and response.status_code == 200
+                and antwort_cache.darf_speichern()
+                # ?a=1&a=1&a=1…: unknown parameters are refused (400), repeated ones must not multiply entries.
+                and not any(len(werte) > 1 for _name, werte in request.query_params.lists())
+            ):
                 response.add_post_render_callback(lambda gerendert: antwort_cache.speichern(etag, gerendert))
             response["ETag"] = etag
             response["Last-Modified"] = http_date(last_modified)
@@ -82,15 +97,20 @@ class ConditionalGetMixin:
 def pruefe_neuen_stand(request, serializer, aktion: str):
     """Ask the rules again with the object as it will be saved, as ``redaktion.rules`` asks of every editor.
 
-    Without this a Land-Redaktion could create a row for another Land, or move one there.
+    Without this a Land-Redaktion (or a key scoped to a Land) could create a row for another Land, or move one there.
     """
-    if api_key_gueltig(request):
-        return
     objekt = getattr(serializer, "geprueftes_objekt", None)
     model = serializer.Meta.model
     perm = f"{model._meta.app_label}.{aktion}_{model._meta.model_name}"
-    if objekt is not None and rules.perm_exists(perm) and not request.user.has_perm(perm, objekt):
+    if objekt is not None and rules.perm_exists(perm) and not wer(request).has_perm(perm, objekt):
         raise PermissionDenied(_("Keine Berechtigung für dieses Objekt."))
+
+
+def _zuschreiben(request, instanz) -> None:
+    """A write made with an API key names the key in the history (simple_history's user can only be a person)."""
+    schluessel = api_schluessel(request)
+    if schluessel is not None and hasattr(instanz._meta, "simple_history_manager_attribute"):
+        update_change_reason(instanz, schluessel.zuschreibung())
 
 
 class ReadWriteViewSet(ConditionalGetMixin, viewsets.ModelViewSet):
@@ -98,19 +118,34 @@ class ReadWriteViewSet(ConditionalGetMixin, viewsets.ModelViewSet):
 
     http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
 
+    def list(self, request, *args, **kwargs):
+        if request.accepted_renderer.format in EXPORT_FORMATE:
+            return export.streamen(self, request, getattr(self, "basename", None) or "export")
+        return super().list(request, *args, **kwargs)
+
     def _neu_laden(self, serializer):
         # Re-read through get_queryset() so annotations and prefetches of the answer are the list's.
         serializer.instance = self.get_queryset().get(pk=serializer.instance.pk)
 
     def perform_create(self, serializer):
         pruefe_neuen_stand(self.request, serializer, "add")
-        serializer.save()
+        with transaction.atomic():
+            serializer.save()
+            _zuschreiben(self.request, serializer.instance)
         self._neu_laden(serializer)
 
     def perform_update(self, serializer):
         pruefe_neuen_stand(self.request, serializer, "change")
-        serializer.save()
+        with transaction.atomic():
+            serializer.save()
+            _zuschreiben(self.request, serializer.instance)
         self._neu_laden(serializer)
+
+    def perform_destroy(self, instance):
+        schluessel = api_schluessel(self.request)
+        if schluessel is not None:
+            instance._change_reason = schluessel.zuschreibung()
+        instance.delete()
 
 
 class SchluesselLookupMixin:

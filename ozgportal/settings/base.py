@@ -164,6 +164,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Files the portal keeps between requests (pending admin imports): with several web nodes a shared volume.
+MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
@@ -182,7 +184,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "filters": {"request_id": {"()": "ozgportal.observability.RequestIdFilter"}},
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s %(client_ip)s] %(message)s"},
         "json": {"()": "ozgportal.observability.JsonFormatter"},
     },
     "handlers": {
@@ -191,6 +193,12 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- Reverse proxies --------------------------------------------------------------------------------
+# How many reverse proxies in front of the portal append to X-Forwarded-For (nginx, haproxy, a load balancer).
+# 0 (default): the header is ignored and the socket address is the client. One setting for the API throttle,
+# django-axes' lockout, the request logs (core.proxy.client_ip) and, in production, X-Forwarded-Proto.
+TRUSTED_PROXIES = env.int("TRUSTED_PROXIES", default=0)
 
 # --- HTTP hardening (production.py adds the TLS-only settings) --------------------------------------
 ALLOWED_HTTP_METHODS = ["GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"]
@@ -203,6 +211,17 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+
+# --- E-mail ---------------------------------------------------------------------------------------
+# EMAIL_URL, e.g. smtp+tls://user:password@mail.example.org:587 or smtps://… (django-environ's email_url);
+# consolemail:// writes mails to the log. Sending runs as a Celery task that retries failures with backoff
+# (opendata.tasks.email_senden) and logs each failure.
+vars().update(env.email_url("EMAIL_URL", default="smtp://localhost:25"))
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="OZG-Portal <noreply@localhost>")
+# Sender of the error mails Django sends to ADMINS.
+SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+EMAIL_MAX_VERSUCHE = env.int("EMAIL_MAX_VERSUCHE", default=5)
 
 # --- Public pages: who runs this installation (Impressum, Datenschutz, Barrierefreiheit) --------------
 # Empty by default: the pages then say that the operator has not been entered yet, rather than invent one.
@@ -238,6 +257,8 @@ AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/gesperrt.html"
+# The client address behind TRUSTED_PROXIES, never a header the client wrote itself.
+AXES_CLIENT_IP_CALLABLE = "core.proxy.client_ip"
 OTP_TOTP_ISSUER = "OZG-Portal"
 
 # --- Berichte und Celery ----------------------------------------------------------------------------
@@ -269,8 +290,13 @@ BERICHTE_AUTOMATISCH = env.bool("BERICHTE_AUTOMATISCH", default=True)
 # /api/v1/ for dashboards (ozgportal/api/). Anonymous clients are limited per IP; API keys (admin → API Keys)
 # and signed-in staff are not.
 API_THROTTLE_ANON = env.str("API_THROTTLE_ANON", default="120/min")
+# Fresh whole-list exports (?format=csv|xlsx) per client, keys and staff included; a 304 revalidation is free.
+API_THROTTLE_EXPORT = env.str("API_THROTTLE_EXPORT", default="20/min")
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "core.api.permissions.ApiSchluesselAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["core.api.permissions.ApiPermission"],
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
@@ -281,8 +307,13 @@ REST_FRAMEWORK = {
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "core.api.negotiation.ContentNegotiation",
     "DEFAULT_FILTER_BACKENDS": ["core.api.filters.FilterBackend", "core.api.filters.StrictOrderingFilter"],
     "DEFAULT_PAGINATION_CLASS": "core.api.pagination.SeitenPagination",
-    "DEFAULT_THROTTLE_CLASSES": ["core.api.throttling.AnonymThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"anon": API_THROTTLE_ANON or None},
+    "DEFAULT_THROTTLE_CLASSES": [
+        "core.api.throttling.AnonymThrottle",
+        "core.api.throttling.ExportThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {"anon": API_THROTTLE_ANON or None, "export": API_THROTTLE_EXPORT or None},
+    # DRF trusts the whole X-Forwarded-For when this is None; AnonymThrottle uses core.proxy anyway.
+    "NUM_PROXIES": TRUSTED_PROXIES,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "core.api.exceptions.exception_handler",
     "ORDERING_PARAM": "ordering",
@@ -337,7 +368,9 @@ CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Content-Disposition", "Retry-Af
 
 # --- Offene Daten -----------------------------------------------------------------------------------
 # Bulk downloads (/opendaten/), DCAT-AP.de catalogue, Atom feeds, webhooks and e-mail subscriptions (opendata/).
-# Built files live here (not in git); each is written to a temporary file and renamed into place.
+# Built files live here (not in git); each is written to a temporary file and renamed into place. With several
+# nodes this is a volume they all mount. Object storage instead: STORAGES["opendata"] in an environment module,
+# e.g. {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {"bucket_name": …}} with django-storages[s3].
 OPENDATA_DIR = Path(env.str("OPENDATA_DIR", default=str(BASE_DIR / "var" / "opendata")))
 # Rebuild the files after relevant changes (debounced like the reports); off: only make load / on demand.
 OPENDATA_AUTOMATISCH = env.bool("OPENDATA_AUTOMATISCH", default=True)
@@ -353,6 +386,8 @@ WEBHOOK_BACKOFF_SEKUNDEN = env.int("WEBHOOK_BACKOFF_SEKUNDEN", default=30)
 WEBHOOK_BACKOFF_MAX_SEKUNDEN = 6 * 3600
 WEBHOOK_MAX_VERSUCHE = env.int("WEBHOOK_MAX_VERSUCHE", default=10)
 WEBHOOK_TIMEOUT_SEKUNDEN = 10
+# Webhooks go to public addresses only (opendata.ziele); True only for tests with a receiver on 127.0.0.1.
+WEBHOOK_LOOPBACK_ERLAUBT = env.bool("WEBHOOK_LOOPBACK_ERLAUBT", default=False)
 CELERY_TASK_ROUTES["opendata.*"] = {"queue": "default"}
 
 # --- Änderungsprotokoll (core) ----------------------------------------------------------------------

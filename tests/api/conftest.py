@@ -5,7 +5,8 @@ from django.core.cache import cache
 
 import pytest
 from rest_framework.test import APIClient
-from rest_framework_api_key.models import APIKey
+
+from redaktion.models import ApiSchluessel
 
 
 @pytest.fixture(autouse=True)
@@ -22,7 +23,7 @@ def api(db):
 
 @pytest.fixture
 def api_key(db) -> str:
-    _key_obj, key = APIKey.objects.create_key(name="Dashboard-Test")
+    _key_obj, key = ApiSchluessel.objects.create_key(name="Dashboard-Test", recht="schreiben")
     return key
 
 

@@ -62,3 +62,13 @@ def test_compose_environment_is_shared_and_known_to_settings():
 def test_production_refuses_to_start_without_a_secret_key_in_compose_too():
     assert "SECRET_KEY:?" in (settings.BASE_DIR / "docker-compose.yml").read_text()
     assert os.path.exists(settings.BASE_DIR / "Dockerfile")
+
+
+def test_compose_runs_two_web_and_two_worker_nodes_sharing_the_opendata_volume():
+    dienste = _compose()["services"]
+    assert dienste["web"]["deploy"]["replicas"] == 2
+    assert dienste["worker"]["deploy"]["replicas"] == 2
+    for name in ("web", "worker", "beat", "setup"):
+        assert "opendata:/app/var/opendata" in dienste[name]["volumes"], name
+    assert dienste["web"]["environment"]["OPENDATA_DIR"] == "/app/var/opendata"
+    assert "opendata" in _compose()["volumes"]

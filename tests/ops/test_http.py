@@ -66,3 +66,30 @@ def test_health_reports_each_dependency(client):
     assert daten["pruefungen"]["migrationen"]["status"] == "ok"
     assert daten["status"] == "ok"
     assert "no-cache" in antwort["Cache-Control"]
+
+
+def test_liveness_is_bare_and_touches_no_database(client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        antwort = client.get("/health/live/")
+    assert antwort.status_code == 200 and antwort.json() == {"status": "ok"}
+
+
+def test_readiness_names_no_internals_to_strangers(client, django_user_model, monkeypatch):
+    from ozgportal import health
+
+    def kaputt():
+        raise RuntimeError("Verbindung zu geheim-db.intern:5432 abgelehnt")
+
+    monkeypatch.setitem(health.CHECKS, "cache", (kaputt, False))
+    anonym = client.get("/health/ready/")
+    assert anonym.status_code == 200 and anonym.json()["pruefungen"]["cache"]["status"] == "fehler"
+    assert "geheim" not in anonym.content.decode() and "RuntimeError" not in anonym.content.decode()
+    client.force_login(django_user_model.objects.create_user("betrieb", password="x" * 16, is_staff=True))
+    assert "geheim-db.intern" in client.get("/health/").json()["pruefungen"]["cache"]["status"]
+
+
+def test_readiness_checks_migrations_once_per_process(client, django_assert_max_num_queries):
+    client.get("/health/")
+    # SELECT 1 for the database; no migration-table read once migrations were found complete.
+    with django_assert_max_num_queries(1):
+        assert client.get("/health/").json()["pruefungen"]["migrationen"]["status"] == "ok"

@@ -161,10 +161,10 @@ def regional(gebiete):
 def _anlegen(label: str, personen):
     """A row for a model the loaded data leaves empty."""
     jetzt = datetime.datetime.now(tz=datetime.UTC)
-    if label == "rest_framework_api_key.APIKey":
-        from rest_framework_api_key.models import APIKey
+    if label == "ozgportal.ApiSchluessel":
+        from redaktion.models import ApiSchluessel
 
-        return APIKey.objects.create_key(name="Zugriffstest")[0]
+        return ApiSchluessel.objects.create_key(name="Zugriffstest")[0]
     if label.startswith("axes."):
         extra = {"AccessAttempt": {"get_data": "", "post_data": "", "failures_since_start": 1}}
         model = apps.get_model(label)
@@ -484,9 +484,10 @@ def _api_einstellungen(settings):
 
 @pytest.fixture
 def api_key(db) -> str:
-    from rest_framework_api_key.models import APIKey
+    from redaktion.models import ApiSchluessel
 
-    return APIKey.objects.create_key(name="Zugriffstest")[1]
+    # Unrestricted and writing: what the matrix calls "api_key" (tests/ops/test_api_schluessel.py: scopes).
+    return ApiSchluessel.objects.create_key(name="Zugriffstest", recht="schreiben")[1]
 
 
 def api_client(personen, rolle, api_key) -> APIClient:

@@ -17,7 +17,7 @@ from django.db import connection
 import psycopg
 import pytest
 
-from ozgportal.management.commands.restore import neue_bezeichnungen
+from ozgportal.management.commands.restore import neue_bezeichnung
 
 WURZEL = Path(__file__).resolve().parents[2]
 
@@ -102,27 +102,20 @@ def test_keine_fehlende_migration(tmp_path):
 
 def test_alte_sicherung_nennt_die_neue_app():
     # A backup written before the move names the ozgportal app for the rows and for the groups' permissions.
-    alt = {
-        "objekte": [
-            {"model": "ozgportal.redaktionszuordnung", "pk": 1, "fields": {"bemerkung": ""}},
-            {
-                "model": "auth.group",
-                "pk": 1,
-                "fields": {
-                    "name": "FITKO-Redaktion",
-                    "permissions": [
-                        ["change_redaktionszuordnung", "ozgportal", "redaktionszuordnung"],
-                        ["change_leistung", "catalog", "leistung"],
-                    ],
-                },
-            },
-        ],
-        "anzahl": {"auth.group": 1, "ozgportal.redaktionszuordnung": 1},
+    zuordnung = {"model": "ozgportal.redaktionszuordnung", "pk": 1, "fields": {"bemerkung": ""}}
+    gruppe = {
+        "model": "auth.group",
+        "pk": 1,
+        "fields": {
+            "name": "FITKO-Redaktion",
+            "permissions": [
+                ["change_redaktionszuordnung", "ozgportal", "redaktionszuordnung"],
+                ["change_leistung", "catalog", "leistung"],
+            ],
+        },
     }
-    neu = neue_bezeichnungen(alt)
-    assert neu["objekte"][0]["model"] == "redaktion.redaktionszuordnung"
-    assert neu["objekte"][1]["fields"]["permissions"] == [
+    assert neue_bezeichnung(zuordnung)["model"] == "redaktion.redaktionszuordnung"
+    assert neue_bezeichnung(gruppe)["fields"]["permissions"] == [
         ["change_redaktionszuordnung", "redaktion", "redaktionszuordnung"],
         ["change_leistung", "catalog", "leistung"],
     ]
-    assert neu["anzahl"] == {"auth.group": 1, "redaktion.redaktionszuordnung": 1}
