@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "berichte",
     "opendata",
+    "dashboard",
 ]
 
 MIDDLEWARE = [
@@ -363,3 +364,9 @@ WEBHOOK_BACKOFF_MAX_SEKUNDEN = 6 * 3600
 WEBHOOK_MAX_VERSUCHE = env.int("WEBHOOK_MAX_VERSUCHE", default=10)
 WEBHOOK_TIMEOUT_SEKUNDEN = 10
 CELERY_TASK_ROUTES["opendata.*"] = {"queue": "default"}
+
+# --- Bundesdashboard (dashboard/) ---------------------------------------------------------------------
+# Import from a URL of the federal API: at most so many pages and bytes, each request with this timeout (s).
+DASHBOARD_IMPORT_MAX_SEITEN = env.int("DASHBOARD_IMPORT_MAX_SEITEN", default=1000)
+DASHBOARD_IMPORT_MAX_BYTES = env.int("DASHBOARD_IMPORT_MAX_BYTES", default=200 * 1024 * 1024)
+DASHBOARD_IMPORT_TIMEOUT = env.float("DASHBOARD_IMPORT_TIMEOUT", default=30.0)
