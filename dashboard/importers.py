@@ -55,6 +55,23 @@ def _text(wert) -> str:
     return str(wert).strip()
 
 
+class _ZeilenVersatz:
+    """A csv.reader whose ``line_num`` counts the comment lines skipped before it."""
+
+    def __init__(self, reader, versatz: int):
+        self.reader, self.versatz = reader, versatz
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        return next(self.reader)
+
+    @property
+    def line_num(self) -> int:
+        return self.reader.line_num + self.versatz
+
+
 def _csv_zeilen(pfad: Path, name: str, liste: Fehlerliste) -> Iterator[tuple[int, dict]]:
     try:
         handle = pfad.open(encoding="utf-8-sig", newline="")
@@ -63,12 +80,17 @@ def _csv_zeilen(pfad: Path, name: str, liste: Fehlerliste) -> Iterator[tuple[int
         return
     with handle:
         try:
-            erste = handle.readline()
+            # Lines starting with "#" before the header are comments (e.g. "# TESTDATEN …").
+            kommentare = 0
+            while True:
+                position = handle.tell()
+                erste = handle.readline()
+                if not erste.lstrip("\ufeff").startswith("#"):
+                    break
+                kommentare += 1
             trenner = ";" if erste.count(";") > erste.count(",") else ","
-            handle.seek(0)
-            if handle.read(1) != "\ufeff":
-                handle.seek(0)
-            reader = csv.reader(handle, delimiter=trenner)
+            handle.seek(position)
+            reader = _ZeilenVersatz(csv.reader(handle, delimiter=trenner), kommentare)
             kopf = [h.strip() for h in next(reader, [])]
             if not kopf:
                 liste.add(1, None, None, "Datei ist leer, Kopfzeile fehlt")
