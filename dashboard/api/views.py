@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import renderers
+from rest_framework import permissions, renderers
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -110,6 +110,8 @@ class BundesApiView(ConditionalGetMixin, APIView):
     """Shared behaviour: JSON always, Spring-like JSON errors, conditional GET."""
 
     http_method_names = ["get", "head", "options"]
+    # Read-only: every other method is answered 405 by dispatch, not 403 by the portal's write permission.
+    permission_classes = [permissions.AllowAny]
     renderer_classes = [renderers.JSONRenderer]
     content_negotiation_class = ImmerJSON
     pagination_class = None

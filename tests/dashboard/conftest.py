@@ -53,3 +53,12 @@ def leika(db):
         .order_by("zeile")
         .values_list("schluessel", "leistung__ozg_id")[:400]
     )
+
+
+@pytest.fixture(autouse=True)
+def _grosszuegige_drosselung(settings):
+    # As in tests/api: the anonymous throttle would answer 429 to the generated requests of one test.
+    from django.core.cache import cache
+
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": "100000/min"}}
+    cache.clear()
