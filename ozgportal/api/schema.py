@@ -102,14 +102,36 @@ def _ohne_db_grenzen(knoten):
             _ohne_db_grenzen(wert)
 
 
+#: The federal dashboard's API (``dashboard/``) speaks the federal interface: JSON errors, no ``format``.
+BUNDESDASHBOARD = "/api/dashboard/"
+
+
+def _bundesdashboard(operation):
+    operation["security"] = [{}]
+    antworten = operation.setdefault("responses", {})
+    antworten.setdefault(
+        "429", {"description": FEHLER["429"], "content": {"application/json": {"schema": {"type": "object"}}}}
+    )
+    ok = antworten.get("200")
+    if ok:
+        ok.setdefault("headers", {}).update(VALIDATOR_HEADERS)
+    antworten["304"] = {
+        "description": "Nicht geändert (If-None-Match oder If-Modified-Since passt).",
+        "headers": VALIDATOR_HEADERS,
+    }
+
+
 def postprocess(result, generator, request, public):
     """Add problem-details errors, 304 with validators, and the export formats to every operation."""
     _ohne_db_grenzen(result)
     result.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
     problem_ref = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
     result["components"].setdefault("securitySchemes", {})["ApiKey"] = API_KEY_SCHEME
-    for operationen in result.get("paths", {}).values():
+    for pfad, operationen in result.get("paths", {}).items():
         for methode, operation in operationen.items():
+            if pfad.startswith(BUNDESDASHBOARD):
+                _bundesdashboard(operation)
+                continue
             if methode == "get":
                 operation["security"] = [{}]  # public read
             else:
