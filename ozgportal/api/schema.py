@@ -38,6 +38,7 @@ FEHLER = {
     "403": "Keine Berechtigung.",
     "404": "Nicht gefunden.",
     "406": "Format nicht verfügbar.",
+    "409": "Konflikt mit den gespeicherten Daten: Schlüssel vergeben, Verweis ins Leere, Eintrag noch in Gebrauch.",
     "415": "Medientyp nicht unterstützt.",
     "429": "Zu viele Anfragen; `Retry-After` nennt die Wartezeit in Sekunden.",
 }
@@ -80,7 +81,11 @@ class NestedKeyFieldExtension(OpenApiSerializerFieldExtension):
         model_field = self.target.queryset.model._meta.get_field(self.target.slug_field)
         if isinstance(model_field, models.IntegerField):
             return build_basic_type(OpenApiTypes.INT)
-        return build_basic_type(OpenApiTypes.STR)
+        schema = build_basic_type(OpenApiTypes.STR)
+        if not self.target.allow_null:
+            # "" would be read as null, which a required reference refuses.
+            schema["minLength"] = 1
+        return schema
 
 
 #: Integer bounds that come from the database backend, not from the domain (SQLite and PostgreSQL differ).
@@ -139,13 +144,21 @@ def postprocess(result, generator, request, public):
             antworten = operation.setdefault("responses", {})
             codes = ["400", "404", "406", "429"]
             if methode != "get":
-                codes += ["401", "403", "415"]
+                codes += ["401", "403", "409", "415"]
             for code in codes:
                 antworten.setdefault(code, {"description": FEHLER[code], "content": problem_ref})
             if methode != "get":
                 continue
             parameter = operation.setdefault("parameters", [])
             parameter[:] = [p for p in parameter if not (p.get("in") == "query" and p.get("name") == "format")]
+            for p in parameter:
+                if p.get("in") != "query":
+                    continue
+                schema = p.get("schema", {})
+                # Django's form fields refuse NUL characters; say so, so that no client sends one.
+                for teil in (schema, schema.get("items") or {}):
+                    if teil.get("type") == "string" and not teil.keys() & {"enum", "pattern", "format"}:
+                        teil["pattern"] = "^[^\\x00]*$"
             parameter.append(FORMAT_PARAMETER)
             ok = antworten.get("200")
             if ok:
