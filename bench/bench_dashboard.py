@@ -30,6 +30,7 @@ ENV = {
     **os.environ,
     "DATABASE_URL": URL,
     "DJANGO_SETTINGS_MODULE": "ozgportal.settings.dev",
+    "DEBUG": "False",  # with DEBUG, Django keeps the SQL of every bulk insert in memory
     "REDIS_URL": "",
     "BERICHTE_AUTOMATISCH": "False",
     "OPENDATA_AUTOMATISCH": "False",

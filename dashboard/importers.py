@@ -543,8 +543,10 @@ def _schreibe_status(plan: Plan, ergebnis: Ergebnis, user, grund: str, nur_zaehl
         if not wunsch:
             continue
         orte = {g for g, _ in wunsch}
+        leistungen = {leistung for _, leistung in wunsch}
         neu, aendern = [], []
-        for obj in model.objects.filter(**{f"{ort_feld}__in": orte}).iterator(chunk_size=BATCH):
+        bestand = model.objects.filter(**{f"{ort_feld}__in": orte, "leistung_id__in": leistungen})
+        for obj in bestand.iterator(chunk_size=BATCH):
             ziel = wunsch.pop((getattr(obj, ort_feld), obj.leistung_id), None)
             if ziel is None:
                 continue
