@@ -40,6 +40,22 @@ from .models import Onlinedienst
 
 BATCH = 2000
 _URL = URLValidator(schemes=["http", "https"])
+
+
+def _url_gueltig(url: str) -> bool:
+    """Django's URLValidator, with a cheap check first: most federal URLs are plain ASCII http(s) addresses."""
+    teile = urllib.parse.urlsplit(url)
+    if teile.scheme not in ("http", "https") or not teile.netloc or any(c.isspace() for c in url):
+        return False
+    if url.isascii() and len(url) <= 2000 and "@" not in teile.netloc and "[" not in teile.netloc:
+        return True
+    try:
+        _URL(url)
+    except ValidationError:
+        return False
+    return True
+
+
 _ONLINE_STATUS = {c.value for c in OnlineStatus}
 _AKTIV = {c.value for c in Aktiv}
 _ART = {c.value: c for c in Flaechendeckung}
@@ -328,11 +344,8 @@ def _pruefe(
         liste.add(nummer, "leika_key", "", "Pflichtangabe fehlt (leika_key oder ozgid)")
     # Values
     url = wert("url")
-    if url:
-        try:
-            _URL(url)
-        except ValidationError:
-            liste.add(nummer, "url", url, "keine gültige http(s)-Adresse")
+    if url and not _url_gueltig(url):
+        liste.add(nummer, "url", url, "keine gültige http(s)-Adresse")
     online_status = wert("online_status")
     if online_status not in _ONLINE_STATUS:
         liste.add(nummer, "online_status", online_status, "erlaubt: ok, nicht ok")
@@ -491,16 +504,18 @@ def _schreibe(plan: Plan, ergebnis: Ergebnis, user, grund: str, nur_zaehlen: boo
         if None in gebiete:
             q |= Q(gebiet__isnull=True)
         bestand = bestand.filter(q)
-    for obj in bestand.only("pk", "gebiet_id", "leika_id", *felder).iterator(chunk_size=BATCH):
-        eintrag = offen.pop((obj.gebiet_id, obj.leika_id), None)
+    # Compare plain tuples (no model instances for the unchanged majority); build an instance only to update.
+    for pk, gebiet_id, leika_id, *werte in bestand.values_list("pk", "gebiet_id", "leika_id", *felder).iterator(
+        chunk_size=BATCH
+    ):
+        eintrag = offen.pop((gebiet_id, leika_id), None)
         if eintrag is None:
             continue
-        neu = dict(zip(felder, eintrag[1:], strict=True))
-        if all(getattr(obj, f) == v for f, v in neu.items()):
+        if tuple(werte) == eintrag[1:]:
             _zaehle(ergebnis, label, "unverändert")
             continue
-        for f, v in neu.items():
-            setattr(obj, f, v)
+        obj = Onlinedienst(pk=pk, gebiet_id=gebiet_id, leika_id=leika_id, **dict(zip(felder, eintrag[1:], strict=True)))
+        obj._state.adding = False
         aendern.append(obj)
         _zaehle(ergebnis, label, "geändert")
         flush_update()
