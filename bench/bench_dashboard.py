@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 URL = os.environ.get("BENCH_DASHBOARD_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/ozgportal_bench_dashboard")
 ZEILEN = int(os.environ.get("BENCH_DASHBOARD_ZEILEN", "500000"))
-ANFRAGEN = int(os.environ.get("BENCH_DASHBOARD_ANFRAGEN", "200"))
+ANFRAGEN = int(os.environ.get("BENCH_DASHBOARD_ANFRAGEN", "200"))  # 0: only the import
 ENV = {
     **os.environ,
     "DATABASE_URL": URL,
@@ -157,6 +157,8 @@ def main() -> int:
         )
         zweiter = json.loads(python(IMPORT_MESSEN, str(datei), "wieder"))
         print(f"Zweiter Lauf (alles unverändert): {zweiter['s']:.1f} s, Spitzen-RSS {zweiter['rss_mb']:.0f} MB")
+    if ANFRAGEN == 0:
+        return 0
     api = json.loads(python(API_MESSEN, str(ANFRAGEN)))
     print(
         f"API Land NW mit allem darunter: {api['zeilen']} Zeilen, {api['seiten']} Seiten à 100; {ANFRAGEN} Abrufe "
