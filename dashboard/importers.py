@@ -468,6 +468,7 @@ def vergleiche(plan: Plan) -> Ergebnis:
 
 def schreibe(plan: Plan, *, user, grund: str, nur_zaehlen: bool = False) -> Ergebnis:
     ergebnis = Ergebnis()
+    grund = grund[:100]  # simple_history's change reason holds 100 characters
     if nur_zaehlen:
         _schreibe(plan, ergebnis, user, grund, True)
     else:
@@ -595,7 +596,7 @@ def _schreibe_status(plan: Plan, ergebnis: Ergebnis, user, grund: str, nur_zaehl
 def importiere(quellen: list[tuple[str, Path]], *, user=None, grund: str = "", dry_run: bool = False, bereich=None):
     """Check all sources, then write them (or only count, ``dry_run``); raises ImportFehler on any bad row."""
     plan = plane(quellen, bereich)
-    grund = grund or "Import Bundesdashboard " + ", ".join(n for n, _ in quellen)[:80]
+    grund = grund or "Import Bundesdashboard " + ", ".join(n for n, _ in quellen)
     if dry_run:
         return plan, vergleiche(plan)
     return plan, schreibe(plan, user=user, grund=grund)
