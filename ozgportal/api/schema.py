@@ -67,7 +67,8 @@ FORMAT_PARAMETER = {
     "in": "query",
     "required": False,
     "description": "Ausgabeformat: json (Standard), csv oder xlsx. Exporte enthalten die ganze gefilterte Liste.",
-    "schema": {"type": "string", "enum": ["json", "csv", "xlsx"]},
+    # "" is read as the default (JSON), as DRF reads an empty format.
+    "schema": {"type": "string", "enum": ["json", "csv", "xlsx", ""]},
 }
 
 
@@ -156,6 +157,10 @@ def postprocess(result, generator, request, public):
                     continue
                 schema = p.get("schema", {})
                 # Django's form fields refuse NUL characters; say so, so that no client sends one.
+                if schema.get("type") == "number":
+                    # Django's DecimalField refuses numbers beyond ±1e50.
+                    schema.setdefault("maximum", 1e50)
+                    schema.setdefault("minimum", -1e50)
                 for teil in (schema, schema.get("items") or {}):
                     if teil.get("type") == "string" and not teil.keys() & {"enum", "pattern", "format"}:
                         teil["pattern"] = "^[^\\x00]*$"
