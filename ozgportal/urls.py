@@ -25,5 +25,6 @@ urlpatterns = [
     path("berichte/", include("berichte.urls")),
     path("api/v1/berichte/", include("berichte.api.urls")),
     path("api/v1/", include("ozgportal.api.urls")),
+    path("api/dashboard/", include("dashboard.api.urls")),
     path("admin/", admin.site.urls),
 ]

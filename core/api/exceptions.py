@@ -82,6 +82,10 @@ def problem(status_code: int, detail: str, *, instance: str = "", errors=None, t
     return body
 
 
+#: Field error codes that depend on the stored data, not on the request's form.
+KONFLIKT_CODES = frozenset({"unique", "does_not_exist", "unique_together"})
+
+
 class Konflikt(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_code = "konflikt"
@@ -126,7 +130,14 @@ def exception_handler(exc, context):
         errors = [{art: name, "code": code, "detail": message} for name, code, message in _flatten(detail)]
         wort = _("Parameter") if art == "parameter" else _("Feld")
         zusammenfassung = "; ".join(f"{wort} „{e[art]}“: {e['detail']}" for e in errors)
-        body = problem(exc.status_code, zusammenfassung, instance=instance, errors=errors)
+        status_code = exc.status_code
+        if art == "field" and errors and all(e["code"] in KONFLIKT_CODES for e in errors):
+            # Valid in form, but in conflict with the stored data (a key already taken, a reference to nothing):
+            # 409, so that a client can tell it from a malformed request.
+            status_code = status.HTTP_409_CONFLICT
+        body = problem(status_code, zusammenfassung, instance=instance, errors=errors)
+        set_rollback()
+        return Response(body, status=status_code, headers=headers)
     else:
         body = problem(exc.status_code, str(exc.detail), instance=instance)
     set_rollback()

@@ -1,6 +1,10 @@
 """Filtering and ordering of every list, strict about parameters: a bad or unknown one is a 400 naming it."""
 
+import re
+
 from django import forms
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -14,15 +18,67 @@ from .exceptions import ParameterError
 ALLGEMEINE_PARAMETER = frozenset({"format", "page", "page_size", "cursor", "ordering"})
 
 
+def bekannte_parameter(filterset_class) -> set[str]:
+    """Every query parameter a FilterSet reads; range filters read ``x_after``/``x_before`` or ``x_min``/``x_max``."""
+    namen = set()
+    for name, filter_ in filterset_class.base_filters.items():
+        suffixe = getattr(filter_.field.widget, "suffixes", None)
+        if suffixe:
+            namen.update(f"{name}_{suffix}" if suffix else name for suffix in suffixe)
+        else:
+            namen.add(name)
+    return namen
+
+
+_GANZZAHL = re.compile(r"^-?[0-9]+$")
+
+
+def _ist_ganzzahlfeld(filterset_class, filter_) -> bool:
+    model = filterset_class._meta.model
+    try:
+        feld = model._meta.get_field(filter_.field_name) if model is not None else None
+    except FieldDoesNotExist:
+        return False
+    return isinstance(feld, models.IntegerField) and not isinstance(feld, models.AutoField)
+
+
+def _typfehler(filterset_class, parameter) -> dict:
+    """Values the schema's types exclude but django-filter would let through: "" for a date or number (it
+    silently drops the filter), a fraction for an integer field (it would compare as a decimal)."""
+    fehler = {}
+    for name, filter_ in filterset_class.base_filters.items():
+        if isinstance(filter_, django_filters.BaseInFilter) or isinstance(filter_.field, forms.CharField):
+            continue
+        suffixe = getattr(filter_.field.widget, "suffixes", None) or [""]
+        for suffix in suffixe:
+            param = f"{name}_{suffix}" if suffix else name
+            if param not in parameter:
+                continue
+            wert = parameter[param]
+            if wert == "" and not isinstance(filter_.field, forms.NullBooleanField):
+                fehler[param] = [_("Wert fehlt.")]
+            elif (
+                isinstance(filter_, django_filters.NumberFilter)
+                and _ist_ganzzahlfeld(filterset_class, filter_)
+                and not _GANZZAHL.match(wert)
+            ):
+                fehler[param] = [_("Ganze Zahl erwartet.")]
+    return fehler
+
+
 class FilterBackend(DjangoFilterBackend):
     def filter_queryset(self, request, queryset, view):
         erlaubt = set(ALLGEMEINE_PARAMETER)
         filterset_class = self.get_filterset_class(view, queryset)
         if filterset_class is not None:
-            erlaubt.update(filterset_class.base_filters)
+            erlaubt.update(bekannte_parameter(filterset_class))
         unbekannt = sorted(set(request.query_params) - erlaubt)
         if unbekannt:
             raise ParameterError({name: [_("Unbekannter Parameter.")] for name in unbekannt})
+        if filterset_class is not None:
+            fehler = _typfehler(filterset_class, request.query_params)
+            if fehler:
+                raise ParameterError(fehler)
         filterset = self.get_filterset(request, queryset, view)
         if filterset is None:
             return queryset
@@ -35,6 +91,21 @@ class StrictOrderingFilter(OrderingFilter):
     """DRF's ordering filter silently ignores unknown fields; we answer 400 naming ``ordering``."""
 
     ordering_description = _("Sortierung: Feldname, absteigend mit „-“ davor; mehrere mit Komma.")
+
+    def get_schema_operation_parameters(self, view):
+        parameter = super().get_schema_operation_parameters(view)
+        try:
+            queryset = view.get_queryset()
+            felder = sorted(name for name, _label in self.get_valid_fields(queryset, view, {"request": None}))
+        except Exception:  # noqa: BLE001 - schema generation without a request; keep the plain parameter
+            return parameter
+        if felder:
+            # The server accepts exactly these: one or more known fields, each optionally with "-".
+            eins = "-?(" + "|".join(re.escape(f) for f in felder) + ")"
+            for p in parameter:
+                if p["name"] == self.ordering_param:
+                    p["schema"] = {"type": "string", "pattern": f"^({eins}(,{eins})*)?$"}
+        return parameter
 
     def get_ordering(self, request, queryset, view):
         roh = request.query_params.get(self.ordering_param)
@@ -58,8 +129,18 @@ class CharInFilter(django_filters.BaseInFilter, django_filters.CharFilter):
     """Comma-separated values: ``?ebene=kreis,gemeinde``."""
 
 
+#: The integers a database column can hold; a larger number matches no row (rather than overflowing the query).
+INT64 = (-(2**63), 2**63 - 1)
+
+
 class NumberInFilter(django_filters.BaseInFilter, django_filters.NumberFilter):
-    pass
+    def filter(self, qs, value):
+        if value:
+            moeglich = [v for v in value if INT64[0] <= v <= INT64[1]]
+            if not moeglich:
+                return qs.none()
+            value = moeglich
+        return super().filter(qs, value)
 
 
 class ApiFilterSet(django_filters.FilterSet):

@@ -32,6 +32,17 @@ def _page_size(request, parameter: str, default: int, maximum: int) -> int:
     return wert
 
 
+def _mit_grenzen(parameter: list[dict], paginator) -> list[dict]:
+    """State in the schema the bounds the server enforces, so that no schema-valid value is refused."""
+    for p in parameter:
+        schema = p.setdefault("schema", {})
+        if p["name"] == getattr(paginator, "page_query_param", None):
+            schema.update({"type": "integer", "minimum": 1})
+        elif p["name"] == paginator.page_size_query_param:
+            schema.update({"type": "integer", "minimum": 1, "maximum": paginator.max_page_size})
+    return parameter
+
+
 class SeitenPagination(pagination.PageNumberPagination):
     """``?page=2&page_size=100``; answers ``count``, ``next``, ``previous``, ``results``."""
 
@@ -45,15 +56,21 @@ class SeitenPagination(pagination.PageNumberPagination):
         return _page_size(request, self.page_size_query_param, self.page_size, self.max_page_size)
 
     def paginate_queryset(self, queryset, request, view=None):
-        if _ist_export(request):
-            return None
+        # Checked for exports too: a value the schema excludes is refused whatever the format.
         roh = request.query_params.get(self.page_query_param, "1")
         if not roh.isdigit() or int(roh) < 1:
             raise ParameterError({self.page_query_param: [_("Ganze Zahl ab 1 erwartet.")]})
+        self.get_page_size(request)
+        if _ist_export(request):
+            return None
         try:
             return super().paginate_queryset(queryset, request, view)
         except NotFound:
-            raise ParameterError({self.page_query_param: [_("Diese Seite gibt es nicht.")]}) from None
+            # A well-formed page number past the end: the page does not exist (404), the request is not malformed.
+            raise NotFound(_("Diese Seite gibt es nicht.")) from None
+
+    def get_schema_operation_parameters(self, view):
+        return _mit_grenzen(super().get_schema_operation_parameters(view), self)
 
     def get_paginated_response_schema(self, schema):
         antwort = super().get_paginated_response_schema(schema)
@@ -74,13 +91,18 @@ class CursorPagination(pagination.CursorPagination):
     def get_page_size(self, request):
         return _page_size(request, self.page_size_query_param, self.page_size, self.max_page_size)
 
+    def get_schema_operation_parameters(self, view):
+        return _mit_grenzen(super().get_schema_operation_parameters(view), self)
+
     def paginate_queryset(self, queryset, request, view=None):
+        self.get_page_size(request)
         if _ist_export(request):
             return None
         try:
             return super().paginate_queryset(queryset, request, view)
         except NotFound:
-            raise ParameterError({self.cursor_query_param: [_("Ungültiger Cursor.")]}) from None
+            # Any string is a schema-valid cursor; one we did not issue names no position: 404, like a missing page.
+            raise NotFound(_("Ungültiger Cursor: nur Werte aus den Links „next“/„previous“.")) from None
 
     def get_paginated_response_schema(self, schema):
         antwort = super().get_paginated_response_schema(schema)

@@ -38,6 +38,7 @@ FEHLER = {
     "403": "Keine Berechtigung.",
     "404": "Nicht gefunden.",
     "406": "Format nicht verfügbar.",
+    "409": "Konflikt mit den gespeicherten Daten: Schlüssel vergeben, Verweis ins Leere, Eintrag noch in Gebrauch.",
     "415": "Medientyp nicht unterstützt.",
     "429": "Zu viele Anfragen; `Retry-After` nennt die Wartezeit in Sekunden.",
 }
@@ -66,7 +67,8 @@ FORMAT_PARAMETER = {
     "in": "query",
     "required": False,
     "description": "Ausgabeformat: json (Standard), csv oder xlsx. Exporte enthalten die ganze gefilterte Liste.",
-    "schema": {"type": "string", "enum": ["json", "csv", "xlsx"]},
+    # "" is read as the default (JSON), as DRF reads an empty format.
+    "schema": {"type": "string", "enum": ["json", "csv", "xlsx", ""]},
 }
 
 
@@ -80,7 +82,11 @@ class NestedKeyFieldExtension(OpenApiSerializerFieldExtension):
         model_field = self.target.queryset.model._meta.get_field(self.target.slug_field)
         if isinstance(model_field, models.IntegerField):
             return build_basic_type(OpenApiTypes.INT)
-        return build_basic_type(OpenApiTypes.STR)
+        schema = build_basic_type(OpenApiTypes.STR)
+        if not self.target.allow_null:
+            # "" would be read as null, which a required reference refuses.
+            schema["minLength"] = 1
+        return schema
 
 
 #: Integer bounds that come from the database backend, not from the domain (SQLite and PostgreSQL differ).
@@ -102,14 +108,36 @@ def _ohne_db_grenzen(knoten):
             _ohne_db_grenzen(wert)
 
 
+#: The federal dashboard's API (``dashboard/``) speaks the federal interface: JSON errors, no ``format``.
+BUNDESDASHBOARD = "/api/dashboard/"
+
+
+def _bundesdashboard(operation):
+    operation["security"] = [{}]
+    antworten = operation.setdefault("responses", {})
+    antworten.setdefault(
+        "429", {"description": FEHLER["429"], "content": {"application/json": {"schema": {"type": "object"}}}}
+    )
+    ok = antworten.get("200")
+    if ok:
+        ok.setdefault("headers", {}).update(VALIDATOR_HEADERS)
+    antworten["304"] = {
+        "description": "Nicht geändert (If-None-Match oder If-Modified-Since passt).",
+        "headers": VALIDATOR_HEADERS,
+    }
+
+
 def postprocess(result, generator, request, public):
     """Add problem-details errors, 304 with validators, and the export formats to every operation."""
     _ohne_db_grenzen(result)
     result.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
     problem_ref = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
     result["components"].setdefault("securitySchemes", {})["ApiKey"] = API_KEY_SCHEME
-    for operationen in result.get("paths", {}).values():
+    for pfad, operationen in result.get("paths", {}).items():
         for methode, operation in operationen.items():
+            if pfad.startswith(BUNDESDASHBOARD):
+                _bundesdashboard(operation)
+                continue
             if methode == "get":
                 operation["security"] = [{}]  # public read
             else:
@@ -117,13 +145,25 @@ def postprocess(result, generator, request, public):
             antworten = operation.setdefault("responses", {})
             codes = ["400", "404", "406", "429"]
             if methode != "get":
-                codes += ["401", "403", "415"]
+                codes += ["401", "403", "409", "415"]
             for code in codes:
                 antworten.setdefault(code, {"description": FEHLER[code], "content": problem_ref})
             if methode != "get":
                 continue
             parameter = operation.setdefault("parameters", [])
             parameter[:] = [p for p in parameter if not (p.get("in") == "query" and p.get("name") == "format")]
+            for p in parameter:
+                if p.get("in") != "query":
+                    continue
+                schema = p.get("schema", {})
+                # Django's form fields refuse NUL characters; say so, so that no client sends one.
+                if schema.get("type") == "number":
+                    # Django's DecimalField refuses numbers beyond ±1e50.
+                    schema.setdefault("maximum", 1e50)
+                    schema.setdefault("minimum", -1e50)
+                for teil in (schema, schema.get("items") or {}):
+                    if teil.get("type") == "string" and not teil.keys() & {"enum", "pattern", "format"}:
+                        teil["pattern"] = "^[^\\x00]*$"
             parameter.append(FORMAT_PARAMETER)
             ok = antworten.get("200")
             if ok:

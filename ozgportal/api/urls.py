@@ -2,6 +2,7 @@
 files). The shared API machinery lives in ``core.api``."""
 
 from django.urls import path, re_path
+from django.views.decorators.csrf import csrf_exempt
 
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework import routers
@@ -31,5 +32,6 @@ urlpatterns = [
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
     path("ping/", views.ping, name="ping"),
     *router.urls,
-    re_path(r"^.*$", views.nicht_gefunden, name="nicht-gefunden"),
+    # csrf_exempt: an unknown address answers 404 problem details for every method, not Django's HTML CSRF page.
+    re_path(r"^.*$", csrf_exempt(views.nicht_gefunden), name="nicht-gefunden"),
 ]

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "berichte",
     "opendata",
+    "dashboard",
 ]
 
 MIDDLEWARE = [
@@ -392,8 +393,14 @@ CELERY_TASK_ROUTES["opendata.*"] = {"queue": "default"}
 
 # --- Änderungsprotokoll (core) ----------------------------------------------------------------------
 # Every write to a model of these apps (and these models) gets a log entry; the relay hands them to consumers.
-AENDERUNGEN_APPS = ("catalog", "themenfelder", "labore")
+AENDERUNGEN_APPS = ("catalog", "themenfelder", "labore", "dashboard")
 AENDERUNGEN_MODELLE = ("berichte.AktuellerBericht",)
 # Entries per consumer and relay transaction.
 AENDERUNGEN_STAPEL = env.int("AENDERUNGEN_STAPEL", default=5000)
 CELERY_TASK_ROUTES["core.*"] = {"queue": "default"}
+
+# --- Bundesdashboard (dashboard/) ---------------------------------------------------------------------
+# Import from a URL of the federal API: at most so many pages and bytes, each request with this timeout (s).
+DASHBOARD_IMPORT_MAX_SEITEN = env.int("DASHBOARD_IMPORT_MAX_SEITEN", default=1000)
+DASHBOARD_IMPORT_MAX_BYTES = env.int("DASHBOARD_IMPORT_MAX_BYTES", default=200 * 1024 * 1024)
+DASHBOARD_IMPORT_TIMEOUT = env.float("DASHBOARD_IMPORT_TIMEOUT", default=30.0)

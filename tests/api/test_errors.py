@@ -13,11 +13,11 @@ pytestmark = pytest.mark.django_db
         ("/api/v1/leistungen/?ozg_id=abc", "ozg_id"),
         ("/api/v1/leistungen/?vollzug=bund,irgendwer", "vollzug"),
         ("/api/v1/leistungen/?page=0", "page"),
-        ("/api/v1/leistungen/?page=999", "page"),
+        ("/api/v1/kommunen/?einwohner__lte=0.5", "einwohner__lte"),
         ("/api/v1/leistungen/?page_size=5000", "page_size"),
         ("/api/v1/leistungen/?ordering=geheim", "ordering"),
         ("/api/v1/kommunen/?ordering=einwohner", "ordering"),
-        ("/api/v1/kommunen/?cursor=kaputt", "cursor"),
+        ("/api/v1/labore/?gestartet_bis_after=", "gestartet_bis_after"),
         ("/api/v1/leistungen/?format=pdf", "format"),
         ("/api/v1/leika/?sdg1=vielleicht", "sdg1"),
         ("/api/v1/kommunen/?einwohner__gte=viele", "einwohner__gte"),
@@ -33,6 +33,17 @@ def test_bad_parameter_is_400_naming_it(api, url, parameter):
     assert problem["status"] == 400 and problem["title"] == "Ungültige Anfrage"
     assert [fehler["parameter"] for fehler in problem["errors"]] == [parameter]
     assert f"„{parameter}“" in problem["detail"]
+
+
+@pytest.mark.parametrize("url", ["/api/v1/leistungen/?page=999", "/api/v1/kommunen/?cursor=kaputt"])
+def test_a_page_that_does_not_exist_is_404(api, url):
+    # Well-formed (the schema allows any page ≥ 1 and any cursor string), but there is no such page.
+    antwort = api.get(url)
+    assert antwort.status_code == 404 and antwort["Content-Type"] == "application/problem+json"
+
+
+def test_range_filters_read_their_documented_names(api):
+    assert api.get("/api/v1/labore/?gestartet_bis_after=2019-01-01&gestartet_bis_before=2030-01-01").status_code == 200
 
 
 def test_errors_are_json_even_when_csv_was_asked(api):

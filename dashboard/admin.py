@@ -1,0 +1,186 @@
+"""Imported federal rows in the admin, and the import of a federal file with preview for the Redaktionen.
+
+Who may import: FITKO-Redaktion everything; a Land-Redaktion rows of its Land and the Kommunen in it; a
+Kommune-Redaktion rows of its Kommune (the same areas as ``redaktion.rules``). A row outside the area is named like
+any other bad row, and nothing is written. The file is checked, a preview counts what would change, and only the
+confirmation writes (``dashboard.importers``: one transaction, history with the editor and the file name).
+"""
+
+import tempfile
+from pathlib import Path
+
+from django import forms
+from django.contrib import admin, messages
+from django.core import signing
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+
+from simple_history.admin import SimpleHistoryAdmin
+
+from catalog.models import Gebietskoerperschaft
+from core.importing import ImportFehler
+from redaktion import rules as regeln
+
+from . import importers
+from .choices import SPALTEN
+from .models import Onlinedienst
+
+SIGNING_SALT = "dashboard.admin.import"
+MAX_BYTES = 5 * 1024 * 1024
+
+
+def _darf_pflegen(user) -> bool:
+    """Editors of Umsetzungsstände (any role that may add one) may import federal rows in their area."""
+    return user.is_active and (
+        regeln.ist_fitko(user)
+        or user.has_perm("catalog.add_kommunaleumsetzung")
+        or user.has_perm("catalog.add_umsetzungsstand")
+    )
+
+
+def bereich_von(user):
+    """Predicate (ort_pk or None for the Bund, art) → may ``user`` write a row stored there? None: no limit."""
+    if regeln.ist_fitko(user):
+        return None
+    laender, kommunen = regeln.laender_von(user), regeln.kommunen_von(user)
+    erlaubt = set(laender) | set(kommunen)
+    if laender:
+        erlaubt |= set(Gebietskoerperschaft.objects.filter(land__in=laender).values_list("pk", flat=True))
+
+    def darf(ort, art) -> bool:
+        return ort is not None and ort in erlaubt
+
+    return darf
+
+
+class ImportForm(forms.Form):
+    datei = forms.FileField(
+        label=_("Datei (CSV, XLSX oder JSON des Bundesdashboards)"),
+        help_text=_("CSV in UTF-8, getrennt durch Semikolon oder Komma; höchstens 5 MB."),
+    )
+
+
+@admin.register(Onlinedienst)
+class OnlinedienstAdmin(SimpleHistoryAdmin):
+    """Imported federal rows; written by the import (here or ``manage.py import_dashboard``), read with history."""
+
+    change_list_template = "admin/catalog/import_change_list.html"
+    list_display = ["gebiet", "leika", "leistung", "online_status", "aktiv", "art_flaechendeckung"]
+    list_filter = ["online_status", "aktiv", "art_flaechendeckung"]
+    list_select_related = ["gebiet", "leika", "leistung"]
+    search_fields = ["gebiet__ars", "gebiet__name", "leika__schluessel", "leistung__name", "url"]
+    raw_id_fields = ["gebiet", "leika", "leistung"]
+    show_full_result_count = False
+
+    # Rows change only through the import, so the ordinary add/change/delete forms are off.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return regeln.ist_fitko(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return _darf_pflegen(request.user) or super().has_view_permission(request, obj)
+
+    def has_module_permission(self, request):
+        return _darf_pflegen(request.user) or super().has_module_permission(request)
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        if regeln.ist_fitko(request.user) or regeln.ist_lesend(request.user):
+            return qs
+        laender, kommunen = regeln.laender_von(request.user), regeln.kommunen_von(request.user)
+        return qs.filter(Q(gebiet__in=laender) | Q(gebiet__land__in=laender) | Q(gebiet__in=kommunen))
+
+    def get_urls(self):
+        opts = self.model._meta
+        return [
+            path(
+                "importieren/",
+                self.admin_site.admin_view(self.import_view),
+                name=f"{opts.app_label}_{opts.model_name}_import",
+            ),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "darf_importieren": _darf_pflegen(request.user)}
+        return super().changelist_view(request, extra_context)
+
+    def _planen(self, request, name: str, daten: bytes):
+        with tempfile.TemporaryDirectory(prefix="dashboard-import-") as ordner:
+            pfad = Path(ordner) / Path(name).name
+            pfad.write_bytes(daten)
+            return importers.plane([(Path(name).name, pfad)], bereich_von(request.user))
+
+    def import_view(self, request):
+        if not _darf_pflegen(request.user):
+            raise PermissionDenied
+        opts = self.model._meta
+        kontext = {
+            **self.admin_site.each_context(request),
+            "opts": opts,
+            "title": _("Zeilen des Bundesdashboards importieren"),
+            "spalten": SPALTEN,
+            "pflicht": ["ars", "leika_key oder ozgid", "online_status", "art_flaechendeckung"],
+            "form": ImportForm(),
+        }
+        if request.method == "POST" and "bestaetigt" in request.POST:
+            try:
+                paket = signing.loads(request.POST["paket"], salt=SIGNING_SALT, max_age=3600)
+            except signing.BadSignature:
+                messages.error(request, _("Die Vorschau ist abgelaufen oder ungültig. Bitte die Datei erneut wählen."))
+                return redirect(request.path)
+            if paket["user"] != request.user.pk:
+                raise PermissionDenied
+            name, daten = paket["name"], bytes.fromhex(paket["daten"])
+            try:
+                # Checked again: the data or the editor's area may have changed since the preview.
+                plan = self._planen(request, name, daten)
+            except ImportFehler as exc:
+                kontext["fehler"] = exc.fehler
+                return TemplateResponse(request, "admin/catalog/import.html", kontext, status=400)
+            ergebnis = importers.schreibe(plan, user=request.user, grund=f"Import {Path(name).name}")
+            for zeile in ergebnis.zeilen():
+                messages.success(request, zeile)
+            return redirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
+
+        if request.method == "POST":
+            form = ImportForm(request.POST, request.FILES)
+            kontext["form"] = form
+            if form.is_valid():
+                datei = form.cleaned_data["datei"]
+                if datei.size > MAX_BYTES:
+                    form.add_error("datei", _("Die Datei ist größer als 5 MB."))
+                    return TemplateResponse(request, "admin/catalog/import.html", kontext, status=400)
+                daten = datei.read()
+                try:
+                    plan = self._planen(request, datei.name, daten)
+                except ImportFehler as exc:
+                    kontext["fehler"] = exc.fehler
+                    return TemplateResponse(request, "admin/catalog/import.html", kontext, status=400)
+                vorschau = importers.vergleiche(plan)
+                summe = {
+                    art: sum(z[art] for z in vorschau.zahlen.values()) for art in ("neu", "geändert", "unverändert")
+                }
+                for zeile in vorschau.zeilen():
+                    messages.info(request, zeile)
+                kontext.update(
+                    {
+                        "zahlen": summe,
+                        "dateiname": datei.name,
+                        "paket": signing.dumps(
+                            {"user": request.user.pk, "name": datei.name, "daten": daten.hex()},
+                            salt=SIGNING_SALT,
+                            compress=True,
+                        ),
+                    }
+                )
+        return TemplateResponse(request, "admin/catalog/import.html", kontext)

@@ -1,0 +1,178 @@
+"""The compatible API ``/api/dashboard/v1/``: federal names, paging envelope, scopes, files, ETag, round trip."""
+
+import csv
+import io
+
+from django.utils import timezone
+
+import pytest
+from openpyxl import load_workbook
+
+from catalog.choices import Anschlussstatus, UmsetzungsStatus
+from catalog.models import Gebietskoerperschaft, KommunaleUmsetzung, Leistung, Umsetzungsstand
+from dashboard.choices import SPALTEN
+from dashboard.importers import importiere
+from dashboard.models import Onlinedienst
+
+from .conftest import schreibe_csv, zeile
+
+pytestmark = pytest.mark.django_db
+
+HEIDE = "010510044044"
+BASIS = "/api/dashboard/v1"
+
+
+@pytest.fixture
+def bestand(tmp_path, leika):
+    """Synthetic TEST DATA: imported rows on Bund, Land, Kreis and Heide, plus portal statuses of Heide and SH."""
+    zeilen = [
+        zeile(HEIDE, leika[0][0], art="bundesweit flächendeckend"),
+        zeile(HEIDE, leika[1][0], art="landesweit flächendeckend"),
+        zeile(HEIDE, leika[2][0], art="kreisweit flächendeckend", aktiv="nein", status="nicht ok"),
+        zeile(HEIDE, leika[3][0], art="in mind. einer Kommune verfügbar"),
+        zeile("010510011011", leika[4][0], art="in mind. einer Kommune verfügbar"),  # Brunsbüttel
+        zeile("020000000000", leika[5][0], art="landesweit flächendeckend"),  # Hamburg
+    ]
+    importiere([("testdaten-api.csv", schreibe_csv(tmp_path / "testdaten-api.csv", zeilen))])
+    heide = Gebietskoerperschaft.objects.get(ars=HEIDE)
+    frei = list(Leistung.objects.exclude(ozg_id__in={o for _, o in leika[:6]}).order_by("ozg_id")[:3])
+    heute = timezone.localdate()
+    KommunaleUmsetzung.objects.create(
+        kommune=heide,
+        leistung=frei[0],
+        status=Anschlussstatus.GEPLANT,
+        geplant_bis=heute,
+        stand=heute,
+    )
+    KommunaleUmsetzung.objects.create(
+        kommune=heide,
+        leistung=frei[1],
+        status=Anschlussstatus.NICHT_GEPLANT,
+        stand=heute,
+    )
+    Umsetzungsstand.objects.create(
+        land=Gebietskoerperschaft.objects.get(ars="01"),
+        leistung=frei[2],
+        status=UmsetzungsStatus.ONLINE,
+        online_url="https://testdaten.invalid/sh-10002",
+        stand=heute,
+    )
+    return frei
+
+
+def _alle(client, url):
+    antwort = client.get(url)
+    assert antwort.status_code == 200, antwort.content
+    return antwort.json()
+
+
+def test_envelope_and_fields(client, bestand):
+    daten = _alle(client, f"{BASIS}/data?size=3")
+    assert daten["totalElements"] == 8  # 6 imported + Heide geplant + SH Land status; "nicht geplant" is no row
+    assert daten["totalPages"] == 3 and daten["size"] == 3 and daten["number"] == 0
+    assert daten["first"] is True and daten["last"] is False and daten["numberOfElements"] == 3
+    assert daten["pageable"] == {
+        "paged": True,
+        "unpaged": False,
+        "pageNumber": 0,
+        "pageSize": 3,
+        "offset": 0,
+        "sort": {"unsorted": False, "sorted": True, "empty": False},
+    }
+    assert set(daten["content"][0]) == set(SPALTEN)
+    assert daten["content"][0]["ars"] == "000000000000"  # the bundesweit row sorts first
+    letzte = _alle(client, f"{BASIS}/data?size=3&page=2")
+    assert letzte["last"] is True and letzte["numberOfElements"] == 2
+    absteigend = _alle(client, f"{BASIS}/data?size=100&order=desc")["content"]
+    assert [z["ars"] for z in absteigend] == sorted((z["ars"] for z in absteigend), reverse=True)
+
+
+def test_scopes_of_a_gemeinde(client, bestand, leika):
+    oben = _alle(client, f"{BASIS}/data/{HEIDE}?includeBelow=false")["content"]
+    assert {(z["ars"], z["art_flaechendeckung"]) for z in oben} == {
+        ("000000000000", "bundesweit flächendeckend"),
+        ("010000000000", "landesweit flächendeckend"),
+        ("010510000000", "kreisweit flächendeckend"),
+        (HEIDE, "in mind. einer Kommune verfügbar"),
+    }
+    assert len(oben) == 6  # Land: the imported row and the portal's own Umsetzungsstand; Heide: imported + geplant
+    geplant = next(z for z in oben if z["ozgid"] == bestand[0].ozg_id)
+    assert geplant["leika_key"] == "" and geplant["aktiv"] == "nein" and geplant["online_status"] == "nicht ok"
+    land = next(z for z in oben if z["leika_key"] == leika[1][0])
+    assert land["bundesland"] == "Schleswig-Holstein" and land["ars_federal_state"] == "01"
+    nur = _alle(client, f"{BASIS}/data/{HEIDE}?includeAbove=false&includeBelow=false")["content"]
+    assert {z["ars"] for z in nur} == {HEIDE}
+
+
+def test_a_land_with_everything_below(client, bestand):
+    land = _alle(client, f"{BASIS}/data/010000000000?includeAbove=false")["content"]
+    assert {z["ars"] for z in land} == {"010000000000", "010510000000", HEIDE, "010510011011"}
+    kreis = _alle(client, f"{BASIS}/data/010510000000?includeAbove=false")["content"]
+    assert {z["ars"] for z in kreis} == {"010510000000", HEIDE, "010510011011"}
+
+
+def test_bad_parameters_are_400_json(client, bestand):
+    for url in (
+        f"{BASIS}/data/0105?",
+        f"{BASIS}/data/{HEIDE}?includeAbove=ja",
+        f"{BASIS}/data/{HEIDE}?filetype=pdf",
+        f"{BASIS}/data?order=up",
+    ):
+        antwort = client.get(url)
+        assert antwort.status_code == 400, url
+        assert antwort["Content-Type"] == "application/json"
+        assert antwort.json()["status"] == 400
+    # Paging values are read as Spring reads them: anything odd is the default.
+    assert _alle(client, f"{BASIS}/data?page=x&size=-3")["size"] == 100
+    assert _alle(client, f"{BASIS}/data/999999999999")["totalElements"] == 0
+
+
+def test_etag_and_304(client, bestand):
+    erste = client.get(f"{BASIS}/data/{HEIDE}")
+    assert erste.status_code == 200 and erste["ETag"]
+    assert client.get(f"{BASIS}/data/{HEIDE}", HTTP_IF_NONE_MATCH=erste["ETag"]).status_code == 304
+
+
+def test_ars_list(client):
+    daten = _alle(client, f"{BASIS}/ars?size=2")
+    assert daten["content"] == [{"ars": "010000000000", "arsName": "Schleswig-Holstein"}, daten["content"][1]]
+    assert daten["totalElements"] == Gebietskoerperschaft.objects.count()
+
+
+def _zustand():
+    return (
+        sorted(
+            map(
+                str,
+                Onlinedienst.objects.values_list(
+                    "gebiet_id", "leika_id", "url", "online_status", "aktiv", "art_flaechendeckung"
+                ),
+            )
+        ),
+        sorted(
+            KommunaleUmsetzung.objects.values_list(
+                "kommune_id", "leistung_id", "status", "geplant_bis", "online_url", "stand"
+            )
+        ),
+        sorted(Umsetzungsstand.objects.values_list("land_id", "leistung_id", "status", "online_url", "stand")),
+        Onlinedienst.history.count() + KommunaleUmsetzung.history.count() + Umsetzungsstand.history.count(),
+    )
+
+
+@pytest.mark.parametrize("dateityp", ["csv", "xlsx"])
+def test_round_trip_changes_nothing(client, bestand, tmp_path, dateityp):
+    antwort = client.get(f"{BASIS}/data/{HEIDE}?filetype={dateityp}")
+    assert antwort.status_code == 200 and antwort["Content-Type"] == "application/octet-stream"
+    inhalt = b"".join(antwort.streaming_content) if antwort.streaming else antwort.content
+    pfad = tmp_path / f"testdaten-export.{dateityp}"
+    pfad.write_bytes(inhalt)
+    if dateityp == "csv":
+        zeilen = list(csv.DictReader(io.StringIO(inhalt.decode("utf-8-sig")), delimiter=";"))
+    else:
+        blatt = load_workbook(pfad, read_only=True).worksheets[0]
+        zeilen = list(blatt.iter_rows(values_only=True))[1:]
+    assert len(zeilen) == 6  # includeAbove and includeBelow default to true
+    vorher = _zustand()
+    _, ergebnis = importiere([(pfad.name, pfad)])
+    assert not ergebnis.geaendert, ergebnis.zeilen()
+    assert _zustand() == vorher
