@@ -51,9 +51,7 @@ def test_backup_is_private_and_holds_no_secrets(tmp_path):
     assert '"password": "!' in text
 
 
-@pytest.mark.skipif(
-    not os.environ.get("DATABASE_URL", "").startswith("postgres"), reason="snapshot isolation: PostgreSQL"
-)
+@pytest.mark.postgres  # snapshot isolation of a concurrent writer: PostgreSQL
 @pytest.mark.django_db
 def test_backup_while_another_process_writes_restores_and_passes_its_count_check(tmp_path):
     # The test database, committed data only: backup and writer are separate processes, as in production.

@@ -62,7 +62,7 @@ def test_admin_export_in_import_format_and_back(client, boese):
     ]
     _pruefen(*inhalte)
     # The portal's own export re-imports unchanged: the prefix is taken off again.
-    from catalog.imports_admin import lese_datei
+    from catalog.importers.verwaltung import lese_datei
 
     for name, inhalt in zip(("z.csv", "z.xlsx"), inhalte, strict=True):
         zeilen = lese_datei(name, inhalt, ["bemerkung"], [])

@@ -22,14 +22,8 @@ from django.db import connection
 
 import pytest
 
-pytestmark = [
-    pytest.mark.celery_worker,
-    pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="braucht REDIS_URL (echter Broker)"),
-    pytest.mark.skipif(
-        not os.environ.get("DATABASE_URL", "").startswith("postgres"), reason="braucht PostgreSQL (DATABASE_URL)"
-    ),
-    pytest.mark.django_db,
-]
+# Needs PostgreSQL and Redis (not collected otherwise, see tests/conftest.py).
+pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db]
 
 LAST_SEKUNDEN = 20
 PFADE = ["/", "/labore/", "/api/v1/lagen/", "/api/v1/leistungen/10000/", "/opendaten/labore.csv", "/health/live/"]

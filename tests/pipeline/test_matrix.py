@@ -24,7 +24,7 @@ from catalog.models import Gebietskoerperschaft, Leistung, Umsetzungsstand, Zust
 from core import relay
 from core.models import Aenderung
 from opendata.bauen import bauen
-from opendata.bauen import pfad as datei_pfad
+from opendata.bauen import datei as gebaute_datei
 from redaktion import rules as rollen
 from tests.admin.conftest import _person
 from tests.admin.test_historie import _formular
@@ -207,7 +207,7 @@ def test_schreibweg_erreicht_konsument(
     etag_api = anonym.get(ziel["api"])["ETag"]
     seite_vorher = anonym.get(ziel["seite"])
     laeufe = Berichtslauf.objects.filter(art=ziel["bericht"]).count()
-    datei_vorher = datei_pfad(ziel["datei"], "csv").stat().st_mtime_ns
+    datei_vorher = gebaute_datei(ziel["datei"], "csv").geaendert
     feed_vorher = anonym.get(ziel["feed"]).content.decode().count("<entry>")
     letzte = Aenderung.objects.order_by("-id").values_list("id", flat=True).first()
 
@@ -227,7 +227,7 @@ def test_schreibweg_erreicht_konsument(
     elif konsument == "bericht":
         assert Berichtslauf.objects.filter(art=ziel["bericht"]).count() > laeufe
     elif konsument == "datei":
-        assert datei_pfad(ziel["datei"], "csv").stat().st_mtime_ns > datei_vorher
+        assert gebaute_datei(ziel["datei"], "csv").geaendert > datei_vorher
     elif konsument == "feed":
         feed = anonym.get(ziel["feed"]).content.decode()
         assert feed.count("<entry>") > feed_vorher or feed_vorher == 50

@@ -1,11 +1,12 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from opendata.bauen import alle_bauen, verzeichnis
+from opendata.bauen import alle_bauen, speicher
 from opendata.datensaetze import alle
 
 
 class Command(BaseCommand):
-    """Write the open-data files (CSV, JSON, XLSX) of all or the named datasets into OPENDATA_DIR.
+    """Write the open-data files (CSV, JSON, XLSX) of all or the named datasets into the open-data storage
+    (OPENDATA_DIR or STORAGES['opendata']).
 
     Part of ``make load``: writes every file at once (also those the relay would rebuild after ``load_all``), so
     a fresh installation serves them before the first change.
@@ -23,4 +24,6 @@ class Command(BaseCommand):
         ergebnis = alle_bauen(namen or None)
         for name, groessen in ergebnis.items():
             self.stdout.write(f"{name}: " + ", ".join(f"{f} {g} Bytes" for f, g in groessen.items()))
-        self.stdout.write(f"{len(ergebnis)} Datensätze in {verzeichnis()}")
+        ablage = speicher()
+        # A file-system storage names its directory; object storage (S3) has none to show.
+        self.stdout.write(f"{len(ergebnis)} Datensätze in {getattr(ablage, 'location', type(ablage).__name__)}")
