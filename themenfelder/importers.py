@@ -38,8 +38,8 @@ def _auswahl(liste, zeile, row, spalte, erlaubt):
     return wert
 
 
-def lese_seed(ordner: Path) -> dict:
-    fehler: list[Fehler] = []
+def _grundlagen(ordner: Path) -> tuple[dict, dict]:
+    """Themenfelder by name and Länder by Kürzel; both must be imported before the seed."""
     themenfelder = dict(Themenfeld.objects.values_list("name", "pk"))
     laender = {LAND_KUERZEL[ars]: pk for ars, pk in Gebietskoerperschaft.objects.laender().values_list("ars", "pk")}
     if not themenfelder or not laender:
@@ -54,6 +54,11 @@ def lese_seed(ordner: Path) -> dict:
                 )
             ]
         )
+    return themenfelder, laender
+
+
+def themenfeld_pruefer(themenfelder: dict):
+    """A check of a row's ``themenfeld`` cell against the catalogue; returns the Themenfeld's pk or None."""
 
     def themenfeld(liste, zeile, row):
         name = row["themenfeld"].strip()
@@ -66,7 +71,10 @@ def lese_seed(ordner: Path) -> dict:
             )
         return themenfelder.get(name)
 
-    # Organisationen
+    return themenfeld
+
+
+def _lese_organisationen(ordner: Path, laender: dict, fehler: list[Fehler]) -> dict:
     organisationen = {}
     liste = Fehlerliste("organisationen.csv", fehler)
     for zeile, row in read_csv(ordner / "organisationen.csv", ["kurzname", "name", "art", "land"], fehler):
@@ -84,8 +92,10 @@ def lese_seed(ordner: Path) -> dict:
             "art": art,
             "land_id": laender.get(land),
         }
+    return organisationen
 
-    # Tandems
+
+def _lese_tandems(ordner: Path, themenfeld, laender: dict, organisationen: dict, fehler: list[Fehler]) -> dict:
     tandems = {}
     liste = Fehlerliste("tandems.csv", fehler)
     for zeile, row in read_csv(
@@ -107,8 +117,10 @@ def lese_seed(ordner: Path) -> dict:
             "bemerkung": row["fussnote"].strip(),
             "_partner": partner,
         }
+    return tandems
 
-    # Phasen
+
+def _lese_phasen(ordner: Path, themenfeld, fehler: list[Fehler]) -> dict:
     phasen = {}
     liste = Fehlerliste("phasen.csv", fehler)
     for zeile, row in read_csv(ordner / "phasen.csv", ["themenfeld", "phase", "symbol", "status", "stand"], fehler):
@@ -134,8 +146,10 @@ def lese_seed(ordner: Path) -> dict:
             "stand": stand,
             "quelle": SEED_QUELLE,
         }
+    return phasen
 
-    # Labore
+
+def _lese_labore(ordner: Path, themenfeld, fehler: list[Fehler]) -> dict:
     labore = {}
     leistungen = dict(Leistung.objects.values_list("ozg_id", "pk"))
     liste = Fehlerliste("labore.csv", fehler)
@@ -162,8 +176,11 @@ def lese_seed(ordner: Path) -> dict:
             "gestartet_bis": SEED_STAND,
             "_leistungen": {leistungen[i] for i in ozg_ids},
         }
+    return labore
 
-    # Zuordnung der Kommunen: name and Land as written → Gebietskörperschaft
+
+def _lese_zuordnung(ordner: Path, fehler: list[Fehler]) -> dict:
+    """Kommunen as named and placed in the seed → Gebietskörperschaft, with the Befund of each mismatch."""
     zuordnung = {}
     liste = Fehlerliste("kommunen_zuordnung.csv", fehler)
     spalten = ["name_im_dokument", "land_im_dokument", "ars", "name_gv", "land_gv", "befund", "begruendung"]
@@ -186,8 +203,12 @@ def lese_seed(ordner: Path) -> dict:
         if schluessel in zuordnung:
             liste.add(zeile, "name_im_dokument", schluessel[0], "Eintrag doppelt")
         zuordnung[schluessel] = {"gebiet": gebiet, "befund": befund}
+    return zuordnung
 
-    # Teilnahmen
+
+def _lese_teilnahmen(
+    ordner: Path, themenfeld, zuordnung: dict, organisationen: dict, labore: dict, fehler: list[Fehler]
+) -> dict:
     teilnahmen = {}
     positionen: dict[int, int] = {}
     liste = Fehlerliste("teilnahmen.csv", fehler)
@@ -224,7 +245,19 @@ def lese_seed(ordner: Path) -> dict:
         position = positionen[tf] = positionen.get(tf, 0) + 1
         values["position"] = position
         teilnahmen[(tf, position, SEED_STAND)] = values
+    return teilnahmen
 
+
+def lese_seed(ordner: Path) -> dict:
+    fehler: list[Fehler] = []
+    themenfelder, laender = _grundlagen(ordner)
+    themenfeld = themenfeld_pruefer(themenfelder)
+    organisationen = _lese_organisationen(ordner, laender, fehler)
+    tandems = _lese_tandems(ordner, themenfeld, laender, organisationen, fehler)
+    phasen = _lese_phasen(ordner, themenfeld, fehler)
+    labore = _lese_labore(ordner, themenfeld, fehler)
+    zuordnung = _lese_zuordnung(ordner, fehler)
+    teilnahmen = _lese_teilnahmen(ordner, themenfeld, zuordnung, organisationen, labore, fehler)
     if fehler:
         raise ImportFehler(fehler)
     return {
@@ -265,20 +298,7 @@ def import_seed(ordner: Path, zaehler: Zaehler) -> list[str]:
         key_of=lambda o: (o.themenfeld_id, o.phase, o.stand),
     )
 
-    leistungen_je_labor = {s: v.pop("_leistungen") for s, v in daten["labore"].items()}
-    labor_pks = sync(Labor, "slug", daten["labore"], zaehler)
-    vorhanden: dict[int, set[int]] = {}
-    for labor_id, leistung_id in Labor.leistungen.through.objects.values_list("labor_id", "leistung_id"):
-        vorhanden.setdefault(labor_id, set()).add(leistung_id)
-    for labor_slug, soll in leistungen_je_labor.items():
-        labor = (
-            Labor.objects.get(pk=labor_pks[labor_slug]) if vorhanden.get(labor_pks[labor_slug], set()) != soll else None
-        )
-        if labor is not None:
-            labor.leistungen.set(soll)
-            zaehler[("Zuordnungen Labor–Leistung", "geändert")] += 1
-        else:
-            zaehler[("Zuordnungen Labor–Leistung", "unverändert")] += 1
+    labor_pks = _schreibe_labore(daten, zaehler)
 
     for values in daten["teilnahmen"].values():
         labor = values.pop("_labor")
@@ -299,3 +319,21 @@ def import_seed(ordner: Path, zaehler: Zaehler) -> list[str]:
         for (name, land), e in sorted(daten["zuordnung"].items())
         if e["befund"]
     ]
+
+
+def _schreibe_labore(daten: dict, zaehler: Zaehler) -> dict:
+    leistungen_je_labor = {s: v.pop("_leistungen") for s, v in daten["labore"].items()}
+    labor_pks = sync(Labor, "slug", daten["labore"], zaehler)
+    vorhanden: dict[int, set[int]] = {}
+    for labor_id, leistung_id in Labor.leistungen.through.objects.values_list("labor_id", "leistung_id"):
+        vorhanden.setdefault(labor_id, set()).add(leistung_id)
+    for labor_slug, soll in leistungen_je_labor.items():
+        labor = (
+            Labor.objects.get(pk=labor_pks[labor_slug]) if vorhanden.get(labor_pks[labor_slug], set()) != soll else None
+        )
+        if labor is not None:
+            labor.leistungen.set(soll)
+            zaehler[("Zuordnungen Labor–Leistung", "geändert")] += 1
+        else:
+            zaehler[("Zuordnungen Labor–Leistung", "unverändert")] += 1
+    return labor_pks
