@@ -40,4 +40,4 @@ class LaborFilterSet(ApiFilterSet):
 
     def filter_teilnehmer(self, queryset, name, value):
         feld = "gebiet__ags" if len(value) == 8 else ("gebiet__ars" if value.isdigit() else "organisation__slug")
-        return queryset.filter(Exists(Teilnahme.objects.filter(labor=OuterRef("pk"), **{feld: value})))
+        return queryset.filter(Exists(Teilnahme.objects.filter(labore=OuterRef("pk"), **{feld: value})))

@@ -1,13 +1,19 @@
-"""Importer of the Digitalisierungslabore of the seed tables "Stand 11.04.2019" (labore.csv), moved from themenfelder."""
+"""Importer of the Digitalisierungslabore of the seed tables "Stand 11.04.2019" (seed 000).
+
+Reads labore.csv and the column ``labor_slug`` of teilnahmen.csv, and links each Teilnahme to its Labor. Runs
+after ``themenfelder.importers.import_seed`` (``load_all`` calls both, in one transaction) and checks the
+themenfelder tables again with that app's readers, so one run names every error of every seed file.
+"""
 
 from pathlib import Path
 
 from catalog.models import Leistung
-from core.importing import Fehler, Fehlerliste, Zaehler, read_csv, sync
+from core.importing import Fehler, Fehlerliste, ImportFehler, Zaehler, read_csv, sync
 from core.text import slug
-from themenfelder.importers import SEED_STAND, _auswahl
+from themenfelder.importers import SEED_STAND, auswahl, grundlagen, lese_seed, themenfeld_pruefer
+from themenfelder.models import Teilnahme
 
-from .models import Labor
+from .models import Labor, LaborTeilnahme
 
 
 def _lese_labore(ordner: Path, themenfeld, fehler: list[Fehler]) -> dict:
@@ -20,7 +26,7 @@ def _lese_labore(ordner: Path, themenfeld, fehler: list[Fehler]) -> dict:
         labor_slug = row["slug"].strip()
         if labor_slug != slug(labor_slug) or labor_slug in labore:
             liste.add(zeile, "slug", labor_slug, "kein gültiger oder ein doppelter Slug")
-        pilot = _auswahl(liste, zeile, row, "pilot", {"0", "1"})
+        pilot = auswahl(liste, zeile, row, "pilot", {"0", "1"})
         ozg_ids = []
         for teil in row["ozg_ids"].split():
             if not teil.isdigit() or int(teil) not in leistungen:
@@ -56,3 +62,55 @@ def _schreibe_labore(daten: dict, zaehler: Zaehler) -> dict:
         else:
             zaehler[("Zuordnungen Labor–Leistung", "unverändert")] += 1
     return labor_pks
+
+
+def _pruefe_labor_spalte(teilnahmen: dict, labore: dict, fehler: list[Fehler]) -> dict:
+    """{Teilnahme key: Labor slug}; names each slug that labore.csv lacks."""
+    liste = Fehlerliste("teilnahmen.csv", fehler)
+    links = {}
+    for schluessel, values in teilnahmen.items():
+        labor_slug = values["_labor"]
+        if labor_slug and labor_slug not in labore:
+            liste.add(values["_zeile"], "labor_slug", labor_slug, "kein Labor aus labore.csv")
+        elif labor_slug:
+            links[schluessel] = labor_slug
+    return links
+
+
+def lese_labore(ordner: Path) -> dict:
+    """Read and check labore.csv and the Labor column of teilnahmen.csv (with every other seed table)."""
+    fehler: list[Fehler] = []
+    themenfelder, _laender = grundlagen(ordner)
+    seed = lese_seed(ordner, fehler)
+    labore = _lese_labore(ordner, themenfeld_pruefer(themenfelder), fehler)
+    links = _pruefe_labor_spalte(seed["teilnahmen"], labore, fehler)
+    if fehler:
+        raise ImportFehler(fehler)
+    return {"labore": labore, "links": links, "teilnahmen": seed["teilnahmen"]}
+
+
+def _schreibe_links(daten: dict, labor_pks: dict, zaehler: Zaehler) -> None:
+    """Link the seed's Teilnahmen to their Labor; a seed Teilnahme without Labor loses a link it had."""
+    teilnahme_pks = {
+        (o.themenfeld_id, o.position, o.stand): o.pk
+        for o in Teilnahme.objects.filter(stand=SEED_STAND).only("pk", "themenfeld_id", "position", "stand")
+    }
+    fehlend = [s for s in daten["teilnahmen"] if s not in teilnahme_pks]
+    if fehlend:
+        meldung = f"{len(fehlend)} Teilnahmen fehlen in der Datenbank: erst import_seed ausführen"
+        raise ImportFehler([Fehler("teilnahmen.csv", None, None, None, meldung)])
+    soll = {
+        teilnahme_pks[s]: {"teilnahme_id": teilnahme_pks[s], "labor_id": labor_pks[labor_slug]}
+        for s, labor_slug in daten["links"].items()
+    }
+    sync(LaborTeilnahme, "teilnahme_id", soll, zaehler)
+    ohne = [teilnahme_pks[s] for s in daten["teilnahmen"] if s not in daten["links"]]
+    geloescht, _ = LaborTeilnahme.objects.filter(teilnahme_id__in=ohne).delete()
+    zaehler[(str(LaborTeilnahme._meta.verbose_name_plural), "geändert")] += geloescht
+
+
+def import_labore(ordner: Path, zaehler: Zaehler) -> None:
+    """Import the Labore of the seed, their OZG-Leistungen and the Labor of each Teilnahme."""
+    daten = lese_labore(ordner)
+    labor_pks = _schreibe_labore(daten, zaehler)
+    _schreibe_links(daten, labor_pks, zaehler)

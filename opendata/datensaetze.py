@@ -182,7 +182,7 @@ def teilnahmen():
         ("gebiet__name", "Gebiet"),
         ("organisation__kurzname", "Organisation"),
         ("art", "Art"),
-        ("labor__slug", "Labor"),
+        ("laborzuordnung__labor__slug", "Labor"),
         ("name_im_dokument", "Name in der Quelle"),
         ("land_im_dokument", "Land in der Quelle"),
         ("befund", "Befund der Zuordnung"),

@@ -1,18 +1,19 @@
 """Importer of the seed tables "Stand 11.04.2019" (seed 000), transcribed in fixtures/seed-2019-04-11/.
 
-Reads organisations, tandems, phase statuses, Labore, the reviewable mapping of Kommunen as written in the seed
+Reads organisations, tandems, phase statuses, the reviewable mapping of Kommunen as written in the seed
 to Gebietskörperschaften, and the participations. Needs the Gemeindeverzeichnis and the catalogue in the
-database. Like every importer: checks everything first, names each bad value, writes only a clean input.
+database. The Labore (labore.csv) and the Labor of each Teilnahme (the column ``labor_slug``) are imported by
+``labore.importers``, which sits above and reuses these readers. Like every importer: checks everything first,
+names each bad value, writes only a clean input.
 """
 
 import datetime
 from pathlib import Path
 
 from catalog.choices import LAND_KUERZEL, OrganisationArt
-from catalog.models import Gebietskoerperschaft, Leistung, Organisation, Themenfeld
+from catalog.models import Gebietskoerperschaft, Organisation, Themenfeld
 from core.importing import Fehler, Fehlerliste, ImportFehler, Zaehler, read_csv, sync
 from core.text import slug
-from labore.models import Labor
 
 from .choices import Phase, PhasenStatus, Rolle, TeilnahmeArt, Umfang
 from .models import PhasenStatus as PhasenStatusModel
@@ -31,14 +32,14 @@ SYMBOL_STATUS = {
 }
 
 
-def _auswahl(liste, zeile, row, spalte, erlaubt):
+def auswahl(liste, zeile, row, spalte, erlaubt):
     wert = row[spalte].strip()
     if wert not in erlaubt:
         liste.add(zeile, spalte, row[spalte], f"erlaubt: {', '.join(sorted(erlaubt))}")
     return wert
 
 
-def _grundlagen(ordner: Path) -> tuple[dict, dict]:
+def grundlagen(ordner: Path) -> tuple[dict, dict]:
     """Themenfelder by name and Länder by Kürzel; both must be imported before the seed."""
     themenfelder = dict(Themenfeld.objects.values_list("name", "pk"))
     laender = {LAND_KUERZEL[ars]: pk for ars, pk in Gebietskoerperschaft.objects.laender().values_list("ars", "pk")}
@@ -79,7 +80,7 @@ def _lese_organisationen(ordner: Path, laender: dict, fehler: list[Fehler]) -> d
     liste = Fehlerliste("organisationen.csv", fehler)
     for zeile, row in read_csv(ordner / "organisationen.csv", ["kurzname", "name", "art", "land"], fehler):
         kurz = row["kurzname"].strip()
-        art = _auswahl(liste, zeile, row, "art", set(OrganisationArt.values))
+        art = auswahl(liste, zeile, row, "art", set(OrganisationArt.values))
         land = row["land"].strip()
         if land and land not in laender:
             liste.add(zeile, "land", land, "unbekanntes Land-Kürzel")
@@ -105,8 +106,8 @@ def _lese_tandems(ordner: Path, themenfeld, laender: dict, organisationen: dict,
         partner = row["partner"].strip()
         if partner not in laender and partner not in organisationen:
             liste.add(zeile, "partner", partner, "weder Land-Kürzel noch Organisation aus organisationen.csv")
-        rolle = _auswahl(liste, zeile, row, "rolle", set(Rolle.values))
-        umfang = _auswahl(liste, zeile, row, "umfang", set(Umfang.values))
+        rolle = auswahl(liste, zeile, row, "rolle", set(Rolle.values))
+        umfang = auswahl(liste, zeile, row, "umfang", set(Umfang.values))
         schluessel = (tf, partner, umfang)
         if schluessel in tandems:
             liste.add(zeile, "partner", partner, "Partner steht im selben Themenfeld und Umfang doppelt")
@@ -125,8 +126,8 @@ def _lese_phasen(ordner: Path, themenfeld, fehler: list[Fehler]) -> dict:
     liste = Fehlerliste("phasen.csv", fehler)
     for zeile, row in read_csv(ordner / "phasen.csv", ["themenfeld", "phase", "symbol", "status", "stand"], fehler):
         tf = themenfeld(liste, zeile, row)
-        phase = _auswahl(liste, zeile, row, "phase", set(Phase.values))
-        status = _auswahl(liste, zeile, row, "status", set(PhasenStatus.values))
+        phase = auswahl(liste, zeile, row, "phase", set(Phase.values))
+        status = auswahl(liste, zeile, row, "status", set(PhasenStatus.values))
         symbol = row["symbol"].strip()
         if symbol in SYMBOL_STATUS and status in PhasenStatus.values and SYMBOL_STATUS[symbol] != status:
             liste.add(zeile, "status", status, f"passt nicht zum Symbol „{symbol}“ ({SYMBOL_STATUS[symbol]})")
@@ -176,9 +177,8 @@ def _lese_zuordnung(ordner: Path, fehler: list[Fehler]) -> dict:
     return zuordnung
 
 
-def _lese_teilnahmen(
-    ordner: Path, themenfeld, zuordnung: dict, organisationen: dict, labore: dict, fehler: list[Fehler]
-) -> dict:
+def _lese_teilnahmen(ordner: Path, themenfeld, zuordnung: dict, organisationen: dict, fehler: list[Fehler]) -> dict:
+    """Teilnahmen by (Themenfeld, position, Stand); ``_labor``/``_zeile`` keep the Labor cell for labore's importer."""
     teilnahmen = {}
     positionen: dict[int, int] = {}
     liste = Fehlerliste("teilnahmen.csv", fehler)
@@ -186,7 +186,7 @@ def _lese_teilnahmen(
     for zeile, row in read_csv(ordner / "teilnahmen.csv", spalten, fehler):
         tf = themenfeld(liste, zeile, row)
         name, land = row["name_im_dokument"].strip(), row["land_im_dokument"].strip()
-        art = _auswahl(liste, zeile, row, "art", {"kommune", "it_dienstleister"})
+        art = auswahl(liste, zeile, row, "art", {"kommune", "it_dienstleister"})
         values = {
             "themenfeld_id": tf,
             "name_im_dokument": name,
@@ -197,6 +197,7 @@ def _lese_teilnahmen(
             "organisation_id": None,
             "befund": "",
             "_labor": row["labor_slug"].strip() or None,
+            "_zeile": zeile,
             "_organisation": None,
         }
         if art == "kommune":
@@ -210,31 +211,29 @@ def _lese_teilnahmen(
             if name not in organisationen:
                 liste.add(zeile, "name_im_dokument", name, "IT-Dienstleister fehlt in organisationen.csv")
             values["_organisation"] = name
-        if values["_labor"] and values["_labor"] not in labore:
-            liste.add(zeile, "labor_slug", values["_labor"], "kein Labor aus labore.csv")
         position = positionen[tf] = positionen.get(tf, 0) + 1
         values["position"] = position
         teilnahmen[(tf, position, SEED_STAND)] = values
     return teilnahmen
 
 
-def lese_seed(ordner: Path) -> dict:
-    fehler: list[Fehler] = []
-    themenfelder, laender = _grundlagen(ordner)
+def lese_seed(ordner: Path, fehler: list[Fehler] | None = None) -> dict:
+    """Read and check the seed's tables of this app; raise all errors at once, or add them to ``fehler``."""
+    sammeln = fehler is not None
+    fehler = [] if fehler is None else fehler
+    themenfelder, laender = grundlagen(ordner)
     themenfeld = themenfeld_pruefer(themenfelder)
     organisationen = _lese_organisationen(ordner, laender, fehler)
     tandems = _lese_tandems(ordner, themenfeld, laender, organisationen, fehler)
     phasen = _lese_phasen(ordner, themenfeld, fehler)
-    labore = _lese_labore(ordner, themenfeld, fehler)
     zuordnung = _lese_zuordnung(ordner, fehler)
-    teilnahmen = _lese_teilnahmen(ordner, themenfeld, zuordnung, organisationen, labore, fehler)
-    if fehler:
+    teilnahmen = _lese_teilnahmen(ordner, themenfeld, zuordnung, organisationen, fehler)
+    if fehler and not sammeln:
         raise ImportFehler(fehler)
     return {
         "organisationen": organisationen,
         "tandems": tandems,
         "phasen": phasen,
-        "labore": labore,
         "zuordnung": zuordnung,
         "teilnahmen": teilnahmen,
         "laender": laender,
@@ -268,12 +267,9 @@ def import_seed(ordner: Path, zaehler: Zaehler) -> list[str]:
         key_of=lambda o: (o.themenfeld_id, o.phase, o.stand),
     )
 
-    labor_pks = _schreibe_labore(daten, zaehler)
-
     for values in daten["teilnahmen"].values():
-        labor = values.pop("_labor")
+        del values["_labor"], values["_zeile"]
         organisation = values.pop("_organisation")
-        values["labor_id"] = labor_pks[labor] if labor else None
         if organisation:
             values["organisation_id"] = org_pks[organisation]
     sync(
