@@ -310,4 +310,5 @@ BETROFFEN = {
     "themenfelder.PhasenStatus": ("phasenstatus",),
     "themenfelder.Teilnahme": ("teilnahmen",),
     "labore.Labor": ("labore",),
+    "labore.LaborTeilnahme": ("teilnahmen",),  # its column "Labor"
 }
