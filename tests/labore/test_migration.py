@@ -36,7 +36,8 @@ def leere_datenbank(tmp_path):
 
 
 def test_migration_behaelt_jede_verknuepfung_und_ihre_historie(leere_datenbank):
-    umgebung = {**os.environ, "DATABASE_URL": leere_datenbank}
+    # Without REDIS_URL: the subprocess's commits must not replace the Datenstand that parallel tests read.
+    umgebung = {k: v for k, v in os.environ.items() if k != "REDIS_URL"} | {"DATABASE_URL": leere_datenbank}
     lauf = subprocess.run(
         [sys.executable, str(SKRIPT)],
         cwd=settings.BASE_DIR,
