@@ -35,9 +35,13 @@ def leere_datenbank(tmp_path):
             con.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def test_migration_behaelt_jede_verknuepfung_und_ihre_historie(leere_datenbank):
-    # Without REDIS_URL: the subprocess's commits must not replace the Datenstand that parallel tests read.
-    umgebung = {k: v for k, v in os.environ.items() if k != "REDIS_URL"} | {"DATABASE_URL": leere_datenbank}
+def test_migration_behaelt_jede_verknuepfung_und_ihre_historie(leere_datenbank, tmp_path):
+    # Neither Redis nor the shared file cache: the subprocess's commits must not replace the API's Datenstand
+    # that the tests running beside it read.
+    umgebung = {k: v for k, v in os.environ.items() if k != "REDIS_URL"} | {
+        "DATABASE_URL": leere_datenbank,
+        "API_DATENSTAND_DIR": str(tmp_path / "datenstand"),
+    }
     lauf = subprocess.run(
         [sys.executable, str(SKRIPT)],
         cwd=settings.BASE_DIR,
