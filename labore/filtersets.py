@@ -14,6 +14,8 @@ from themenfelder.models import Teilnahme
 
 class LaborFilterSet(ApiFilterSet):
     suchfelder = ("titel", "bemerkung", "zuordnung")
+    # Labor.teilnahmen (the link LaborTeilnahme, issue 12) is filtered by who takes part, by public key.
+    feldfilter = {"teilnahmen": "teilnehmer"}
     slug = schluessel_in("slug", _("Slug, mehrere mit Komma"))
     titel = django_filters.CharFilter(lookup_expr="icontains", label=_("Titel enthält"))
     themenfeld = schluessel_in("themenfeld__slug", _("Slug des Themenfelds, mehrere mit Komma"))
