@@ -36,6 +36,7 @@ BETROFFEN = {
     "themenfelder.PhasenStatus": (T,),
     "themenfelder.Teilnahme": (L, B),
     "labore.Labor": (T, L),
+    "labore.LaborTeilnahme": (L,),  # the Labor of a Teilnahme (Teilnahme.labor before issue 12)
 }
 
 

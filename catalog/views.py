@@ -414,7 +414,9 @@ def _teilnahmen(gebiet):
     """Participation in Themenfeldern and Labore of this Gebietskörperschaft and of those above it."""
     # Teilnahmen (themenfelder, a layer above) are reached through their relation to the Gebietskörperschaft.
     teilnahmen = Gebietskoerperschaft.teilnahmen.rel.related_model.objects
-    qs = teilnahmen.select_related("themenfeld", "labor", "gebiet").order_by("themenfeld__name", "position")
+    qs = teilnahmen.select_related("themenfeld", "laborzuordnung__labor", "gebiet").order_by(
+        "themenfeld__name", "position"
+    )
     if gebiet.ebene == Ebene.LAND:
         return list(qs.filter(Q(gebiet=gebiet) | Q(gebiet__land=gebiet)))
     ids = [g.pk for g in (gebiet, verwaltung_von(gebiet), gebiet.kreis, gebiet.land) if g is not None]

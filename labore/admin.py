@@ -4,17 +4,19 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from redaktion.admin import RedaktionAdmin
-from themenfelder.admin import TeilnahmeInline as ThemenfeldTeilnahmeInline
 
-from .models import Labor
+from .models import Labor, LaborTeilnahme
 
 
-class TeilnahmeInline(ThemenfeldTeilnahmeInline):
-    """The Themenfeld page's inline, seen from the Labor: the Themenfeld instead of the Labor column."""
+class TeilnahmeInline(admin.TabularInline):
+    """The Labor's participants: links to Teilnahmen (rows of a Themenfeld, edited on the Themenfeld's page)."""
 
-    fields = ["themenfeld", "gebiet", "organisation", "art", "name_im_dokument", "land_im_dokument", "befund", "stand"]
-    raw_id_fields = []
-    autocomplete_fields = ["gebiet"]
+    model = LaborTeilnahme
+    fields = ["teilnahme"]
+    autocomplete_fields = ["teilnahme"]
+    extra = 0
+    verbose_name = _("Teilnahme (Kommune oder IT-Dienstleister)")
+    verbose_name_plural = _("Teilnehmende Kommunen und IT-Dienstleister")
 
 
 @admin.register(Labor)

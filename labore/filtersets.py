@@ -14,6 +14,8 @@ from themenfelder.models import Teilnahme
 
 class LaborFilterSet(ApiFilterSet):
     suchfelder = ("titel", "bemerkung", "zuordnung")
+    # Labor.teilnahmen (the link LaborTeilnahme, issue 12) is filtered by who takes part, by public key.
+    feldfilter = {"teilnahmen": "teilnehmer"}
     slug = schluessel_in("slug", _("Slug, mehrere mit Komma"))
     titel = django_filters.CharFilter(lookup_expr="icontains", label=_("Titel enthält"))
     themenfeld = schluessel_in("themenfeld__slug", _("Slug des Themenfelds, mehrere mit Komma"))
@@ -40,4 +42,4 @@ class LaborFilterSet(ApiFilterSet):
 
     def filter_teilnehmer(self, queryset, name, value):
         feld = "gebiet__ags" if len(value) == 8 else ("gebiet__ars" if value.isdigit() else "organisation__slug")
-        return queryset.filter(Exists(Teilnahme.objects.filter(labor=OuterRef("pk"), **{feld: value})))
+        return queryset.filter(Exists(Teilnahme.objects.filter(labore=OuterRef("pk"), **{feld: value})))

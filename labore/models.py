@@ -9,7 +9,8 @@ from .choices import Methodenphase
 class Labor(models.Model):
     """A Digitalisierungslabor: an agile, interdisciplinary team that digitises OZG-Leistungen with their users.
 
-    Participants are ``themenfelder.Teilnahme`` rows that name this Labor.
+    Participants are ``themenfelder.Teilnahme`` rows linked by ``LaborTeilnahme``: labore owns the link, so the
+    dependency runs from labore down to themenfelder, as the layers do.
     """
 
     themenfeld = models.ForeignKey(
@@ -27,6 +28,13 @@ class Labor(models.Model):
     )
     leistungen = models.ManyToManyField(
         "catalog.Leistung", verbose_name=_("OZG-Leistungen"), blank=True, related_name="labore"
+    )
+    teilnahmen = models.ManyToManyField(
+        "themenfelder.Teilnahme",
+        through="LaborTeilnahme",
+        verbose_name=_("Teilnahmen"),
+        blank=True,
+        related_name="labore",
     )
     bemerkung = models.TextField(_("Bemerkung"), blank=True)
     zuordnung = models.TextField(
@@ -53,3 +61,31 @@ class Labor(models.Model):
 
     def get_absolute_url(self):
         return f"/labore/{self.slug}/"
+
+
+class LaborTeilnahme(models.Model):
+    """That a Teilnahme (Kommune or IT-Dienstleister) works in a Labor; at most one Labor per Teilnahme.
+
+    Historised on its own: the link's changes were part of the Teilnahme's history before it moved here
+    (migration 0003 carries that history over).
+    """
+
+    labor = models.ForeignKey(
+        Labor, verbose_name=_("Labor"), on_delete=models.CASCADE, related_name="teilnahme_zuordnungen"
+    )
+    teilnahme = models.OneToOneField(
+        "themenfelder.Teilnahme",
+        verbose_name=_("Teilnahme"),
+        on_delete=models.CASCADE,
+        related_name="laborzuordnung",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("Teilnahme am Labor")
+        verbose_name_plural = _("Teilnahmen am Labor")
+        ordering = ["labor", "teilnahme__position"]
+
+    def __str__(self):
+        return f"{self.labor}: {self.teilnahme}"

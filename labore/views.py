@@ -40,7 +40,7 @@ def labor(request, slug):
             "labor": labor,
             "leistungen": list(labor.leistungen.select_related("lage").order_by("ozg_id")),
             "teilnahmen": list(
-                Teilnahme.objects.filter(labor=labor).select_related("gebiet", "organisation").order_by("position")
+                Teilnahme.objects.filter(labore=labor).select_related("gebiet", "organisation").order_by("position")
             ),
         },
     )

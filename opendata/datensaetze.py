@@ -182,7 +182,7 @@ def teilnahmen():
         ("gebiet__name", "Gebiet"),
         ("organisation__kurzname", "Organisation"),
         ("art", "Art"),
-        ("labor__slug", "Labor"),
+        ("laborzuordnung__labor__slug", "Labor"),
         ("name_im_dokument", "Name in der Quelle"),
         ("land_im_dokument", "Land in der Quelle"),
         ("befund", "Befund der Zuordnung"),
@@ -310,4 +310,5 @@ BETROFFEN = {
     "themenfelder.PhasenStatus": ("phasenstatus",),
     "themenfelder.Teilnahme": ("teilnahmen",),
     "labore.Labor": ("labore",),
+    "labore.LaborTeilnahme": ("teilnahmen",),  # its column "Labor"
 }

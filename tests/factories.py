@@ -5,7 +5,7 @@ import datetime
 import factory
 
 from catalog.models import Leistung, Themenfeld
-from labore.models import Labor
+from labore.models import Labor, LaborTeilnahme
 from themenfelder.choices import TeilnahmeArt
 from themenfelder.models import Teilnahme
 
@@ -40,6 +40,14 @@ class TeilnahmeFactory(factory.django.DjangoModelFactory):
     name_im_dokument = factory.Sequence(lambda n: f"Synthetische Kommune {n}")
     stand = datetime.date(2019, 4, 11)
     position = factory.Sequence(lambda n: 1000 + n)
+
+    @classmethod
+    def _create(cls, model_class, *args, labor=None, **kwargs):
+        # The Labor link belongs to labore (LaborTeilnahme), not to the Teilnahme row.
+        teilnahme = super()._create(model_class, *args, **kwargs)
+        if labor is not None:
+            LaborTeilnahme.objects.create(labor=labor, teilnahme=teilnahme)
+        return teilnahme
 
 
 def leistungen(anzahl: int) -> list[Leistung]:

@@ -53,7 +53,7 @@ class PhasenStatusInline(admin.TabularInline):
 
 class TeilnahmeInline(admin.TabularInline):
     model = Teilnahme
-    fields = ["gebiet", "organisation", "art", "labor", "name_im_dokument", "land_im_dokument", "befund", "stand"]
+    fields = ["gebiet", "organisation", "art", "name_im_dokument", "land_im_dokument", "befund", "stand"]
     raw_id_fields = ["gebiet"]
     extra = 0
     verbose_name_plural = _("Teilnehmende Kommunen und IT-Dienstleister")
@@ -130,21 +130,28 @@ class TeilnahmeAdmin(RedaktionAdmin):
         "gebiet",
         "organisation",
         "art",
-        "labor",
+        "labor",  # read-only: the link is edited on the Labor's page (labore owns it)
         "name_im_dokument",
         "land_im_dokument",
         "befund",
         "stand",
     ]
-    list_filter = ["themenfeld", "art", "labor", "gebiet__land", "stand"]
+    list_filter = ["themenfeld", "art", "labore", "gebiet__land", "stand"]
     search_fields = ["name_im_dokument", "gebiet__name", "=gebiet__ars", "organisation__kurzname", "befund"]
-    list_select_related = ["themenfeld", "gebiet", "organisation", "labor"]
-    autocomplete_fields = ["gebiet", "labor"]
+    list_select_related = ["themenfeld", "gebiet", "organisation", "laborzuordnung__labor"]
+    autocomplete_fields = ["gebiet"]
     fieldsets = [
-        (None, {"fields": ["themenfeld", "labor", "art", "stand"]}),
+        (None, {"fields": ["themenfeld", "art", "stand"]}),
         (_("Wer"), {"fields": ["gebiet", "organisation"]}),
         (
             _("Zuordnung zur Quelle"),
             {"fields": ["name_im_dokument", "land_im_dokument", "befund", "position"]},
         ),
     ]
+
+    @admin.display(description=_("Labor"))
+    def labor(self, obj):
+        # labore sits above themenfelder and owns the link (LaborTeilnahme), reached by its reverse relation;
+        # a Teilnahme without Labor has none (the missing reverse one-to-one raises an AttributeError).
+        zuordnung = getattr(obj, "laborzuordnung", None)
+        return zuordnung.labor if zuordnung else None

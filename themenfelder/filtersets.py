@@ -84,7 +84,7 @@ class TeilnahmeFilterSet(ApiFilterSet):
     land = laender_filter("gebiet__land", _("Land der Kommune: ARS oder Kürzel, mehrere mit Komma"))
     organisation = schluessel_in("organisation__slug", _("Slug der Organisation, mehrere mit Komma"))
     art = choices_in("art", TeilnahmeArt.choices, _("Art der Mitarbeit, mehrere mit Komma"))
-    labor = schluessel_in("labor__slug", _("Slug des Labors, mehrere mit Komma"))
+    labor = schluessel_in("labore__slug", _("Slug des Labors, mehrere mit Komma"))
     name_im_dokument = django_filters.CharFilter(lookup_expr="icontains", label=_("Name in der Quelle enthält"))
     land_im_dokument = schluessel_in("land_im_dokument", _("Land in der Quelle, wie geschrieben"))
     befund = django_filters.CharFilter(lookup_expr="icontains", label=_("Befund enthält"))

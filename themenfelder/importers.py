@@ -1,18 +1,19 @@
 """Importer of the seed tables "Stand 11.04.2019" (seed 000), transcribed in fixtures/seed-2019-04-11/.
 
-Reads organisations, tandems, phase statuses, Labore, the reviewable mapping of Kommunen as written in the seed
+Reads organisations, tandems, phase statuses, the reviewable mapping of Kommunen as written in the seed
 to Gebietskörperschaften, and the participations. Needs the Gemeindeverzeichnis and the catalogue in the
-database. Like every importer: checks everything first, names each bad value, writes only a clean input.
+database. The Labore (labore.csv) and the Labor of each Teilnahme (the column ``labor_slug``) are imported by
+``labore.importers``, which sits above and reuses these readers. Like every importer: checks everything first,
+names each bad value, writes only a clean input.
 """
 
 import datetime
 from pathlib import Path
 
 from catalog.choices import LAND_KUERZEL, OrganisationArt
-from catalog.models import Gebietskoerperschaft, Leistung, Organisation, Themenfeld
+from catalog.models import Gebietskoerperschaft, Organisation, Themenfeld
 from core.importing import Fehler, Fehlerliste, ImportFehler, Zaehler, read_csv, sync
 from core.text import slug
-from labore.models import Labor
 
 from .choices import Phase, PhasenStatus, Rolle, TeilnahmeArt, Umfang
 from .models import PhasenStatus as PhasenStatusModel
@@ -31,15 +32,15 @@ SYMBOL_STATUS = {
 }
 
 
-def _auswahl(liste, zeile, row, spalte, erlaubt):
+def auswahl(liste, zeile, row, spalte, erlaubt):
     wert = row[spalte].strip()
     if wert not in erlaubt:
         liste.add(zeile, spalte, row[spalte], f"erlaubt: {', '.join(sorted(erlaubt))}")
     return wert
 
 
-def lese_seed(ordner: Path) -> dict:
-    fehler: list[Fehler] = []
+def grundlagen(ordner: Path) -> tuple[dict, dict]:
+    """Themenfelder by name and Länder by Kürzel; both must be imported before the seed."""
     themenfelder = dict(Themenfeld.objects.values_list("name", "pk"))
     laender = {LAND_KUERZEL[ars]: pk for ars, pk in Gebietskoerperschaft.objects.laender().values_list("ars", "pk")}
     if not themenfelder or not laender:
@@ -54,6 +55,11 @@ def lese_seed(ordner: Path) -> dict:
                 )
             ]
         )
+    return themenfelder, laender
+
+
+def themenfeld_pruefer(themenfelder: dict):
+    """A check of a row's ``themenfeld`` cell against the catalogue; returns the Themenfeld's pk or None."""
 
     def themenfeld(liste, zeile, row):
         name = row["themenfeld"].strip()
@@ -66,12 +72,15 @@ def lese_seed(ordner: Path) -> dict:
             )
         return themenfelder.get(name)
 
-    # Organisationen
+    return themenfeld
+
+
+def _lese_organisationen(ordner: Path, laender: dict, fehler: list[Fehler]) -> dict:
     organisationen = {}
     liste = Fehlerliste("organisationen.csv", fehler)
     for zeile, row in read_csv(ordner / "organisationen.csv", ["kurzname", "name", "art", "land"], fehler):
         kurz = row["kurzname"].strip()
-        art = _auswahl(liste, zeile, row, "art", set(OrganisationArt.values))
+        art = auswahl(liste, zeile, row, "art", set(OrganisationArt.values))
         land = row["land"].strip()
         if land and land not in laender:
             liste.add(zeile, "land", land, "unbekanntes Land-Kürzel")
@@ -84,8 +93,10 @@ def lese_seed(ordner: Path) -> dict:
             "art": art,
             "land_id": laender.get(land),
         }
+    return organisationen
 
-    # Tandems
+
+def _lese_tandems(ordner: Path, themenfeld, laender: dict, organisationen: dict, fehler: list[Fehler]) -> dict:
     tandems = {}
     liste = Fehlerliste("tandems.csv", fehler)
     for zeile, row in read_csv(
@@ -95,8 +106,8 @@ def lese_seed(ordner: Path) -> dict:
         partner = row["partner"].strip()
         if partner not in laender and partner not in organisationen:
             liste.add(zeile, "partner", partner, "weder Land-Kürzel noch Organisation aus organisationen.csv")
-        rolle = _auswahl(liste, zeile, row, "rolle", set(Rolle.values))
-        umfang = _auswahl(liste, zeile, row, "umfang", set(Umfang.values))
+        rolle = auswahl(liste, zeile, row, "rolle", set(Rolle.values))
+        umfang = auswahl(liste, zeile, row, "umfang", set(Umfang.values))
         schluessel = (tf, partner, umfang)
         if schluessel in tandems:
             liste.add(zeile, "partner", partner, "Partner steht im selben Themenfeld und Umfang doppelt")
@@ -107,14 +118,16 @@ def lese_seed(ordner: Path) -> dict:
             "bemerkung": row["fussnote"].strip(),
             "_partner": partner,
         }
+    return tandems
 
-    # Phasen
+
+def _lese_phasen(ordner: Path, themenfeld, fehler: list[Fehler]) -> dict:
     phasen = {}
     liste = Fehlerliste("phasen.csv", fehler)
     for zeile, row in read_csv(ordner / "phasen.csv", ["themenfeld", "phase", "symbol", "status", "stand"], fehler):
         tf = themenfeld(liste, zeile, row)
-        phase = _auswahl(liste, zeile, row, "phase", set(Phase.values))
-        status = _auswahl(liste, zeile, row, "status", set(PhasenStatus.values))
+        phase = auswahl(liste, zeile, row, "phase", set(Phase.values))
+        status = auswahl(liste, zeile, row, "status", set(PhasenStatus.values))
         symbol = row["symbol"].strip()
         if symbol in SYMBOL_STATUS and status in PhasenStatus.values and SYMBOL_STATUS[symbol] != status:
             liste.add(zeile, "status", status, f"passt nicht zum Symbol „{symbol}“ ({SYMBOL_STATUS[symbol]})")
@@ -134,36 +147,11 @@ def lese_seed(ordner: Path) -> dict:
             "stand": stand,
             "quelle": SEED_QUELLE,
         }
+    return phasen
 
-    # Labore
-    labore = {}
-    leistungen = dict(Leistung.objects.values_list("ozg_id", "pk"))
-    liste = Fehlerliste("labore.csv", fehler)
-    spalten = ["slug", "themenfeld", "titel", "pilot", "fussnote", "ozg_ids", "zuordnung"]
-    for zeile, row in read_csv(ordner / "labore.csv", spalten, fehler):
-        tf = themenfeld(liste, zeile, row)
-        labor_slug = row["slug"].strip()
-        if labor_slug != slug(labor_slug) or labor_slug in labore:
-            liste.add(zeile, "slug", labor_slug, "kein gültiger oder ein doppelter Slug")
-        pilot = _auswahl(liste, zeile, row, "pilot", {"0", "1"})
-        ozg_ids = []
-        for teil in row["ozg_ids"].split():
-            if not teil.isdigit() or int(teil) not in leistungen:
-                liste.add(zeile, "ozg_ids", teil, "unbekannte OZG-ID")
-            else:
-                ozg_ids.append(int(teil))
-        labore[labor_slug] = {
-            "slug": labor_slug,
-            "themenfeld_id": tf,
-            "titel": row["titel"].strip(),
-            "pilot": pilot == "1",
-            "bemerkung": row["fussnote"].strip(),
-            "zuordnung": row["zuordnung"].strip(),
-            "gestartet_bis": SEED_STAND,
-            "_leistungen": {leistungen[i] for i in ozg_ids},
-        }
 
-    # Zuordnung der Kommunen: name and Land as written → Gebietskörperschaft
+def _lese_zuordnung(ordner: Path, fehler: list[Fehler]) -> dict:
+    """Kommunen as named and placed in the seed → Gebietskörperschaft, with the Befund of each mismatch."""
     zuordnung = {}
     liste = Fehlerliste("kommunen_zuordnung.csv", fehler)
     spalten = ["name_im_dokument", "land_im_dokument", "ars", "name_gv", "land_gv", "befund", "begruendung"]
@@ -186,8 +174,11 @@ def lese_seed(ordner: Path) -> dict:
         if schluessel in zuordnung:
             liste.add(zeile, "name_im_dokument", schluessel[0], "Eintrag doppelt")
         zuordnung[schluessel] = {"gebiet": gebiet, "befund": befund}
+    return zuordnung
 
-    # Teilnahmen
+
+def _lese_teilnahmen(ordner: Path, themenfeld, zuordnung: dict, organisationen: dict, fehler: list[Fehler]) -> dict:
+    """Teilnahmen by (Themenfeld, position, Stand); ``_labor``/``_zeile`` keep the Labor cell for labore's importer."""
     teilnahmen = {}
     positionen: dict[int, int] = {}
     liste = Fehlerliste("teilnahmen.csv", fehler)
@@ -195,7 +186,7 @@ def lese_seed(ordner: Path) -> dict:
     for zeile, row in read_csv(ordner / "teilnahmen.csv", spalten, fehler):
         tf = themenfeld(liste, zeile, row)
         name, land = row["name_im_dokument"].strip(), row["land_im_dokument"].strip()
-        art = _auswahl(liste, zeile, row, "art", {"kommune", "it_dienstleister"})
+        art = auswahl(liste, zeile, row, "art", {"kommune", "it_dienstleister"})
         values = {
             "themenfeld_id": tf,
             "name_im_dokument": name,
@@ -206,6 +197,7 @@ def lese_seed(ordner: Path) -> dict:
             "organisation_id": None,
             "befund": "",
             "_labor": row["labor_slug"].strip() or None,
+            "_zeile": zeile,
             "_organisation": None,
         }
         if art == "kommune":
@@ -219,19 +211,29 @@ def lese_seed(ordner: Path) -> dict:
             if name not in organisationen:
                 liste.add(zeile, "name_im_dokument", name, "IT-Dienstleister fehlt in organisationen.csv")
             values["_organisation"] = name
-        if values["_labor"] and values["_labor"] not in labore:
-            liste.add(zeile, "labor_slug", values["_labor"], "kein Labor aus labore.csv")
         position = positionen[tf] = positionen.get(tf, 0) + 1
         values["position"] = position
         teilnahmen[(tf, position, SEED_STAND)] = values
+    return teilnahmen
 
-    if fehler:
+
+def lese_seed(ordner: Path, fehler: list[Fehler] | None = None) -> dict:
+    """Read and check the seed's tables of this app; raise all errors at once, or add them to ``fehler``."""
+    sammeln = fehler is not None
+    fehler = [] if fehler is None else fehler
+    themenfelder, laender = grundlagen(ordner)
+    themenfeld = themenfeld_pruefer(themenfelder)
+    organisationen = _lese_organisationen(ordner, laender, fehler)
+    tandems = _lese_tandems(ordner, themenfeld, laender, organisationen, fehler)
+    phasen = _lese_phasen(ordner, themenfeld, fehler)
+    zuordnung = _lese_zuordnung(ordner, fehler)
+    teilnahmen = _lese_teilnahmen(ordner, themenfeld, zuordnung, organisationen, fehler)
+    if fehler and not sammeln:
         raise ImportFehler(fehler)
     return {
         "organisationen": organisationen,
         "tandems": tandems,
         "phasen": phasen,
-        "labore": labore,
         "zuordnung": zuordnung,
         "teilnahmen": teilnahmen,
         "laender": laender,
@@ -265,25 +267,9 @@ def import_seed(ordner: Path, zaehler: Zaehler) -> list[str]:
         key_of=lambda o: (o.themenfeld_id, o.phase, o.stand),
     )
 
-    leistungen_je_labor = {s: v.pop("_leistungen") for s, v in daten["labore"].items()}
-    labor_pks = sync(Labor, "slug", daten["labore"], zaehler)
-    vorhanden: dict[int, set[int]] = {}
-    for labor_id, leistung_id in Labor.leistungen.through.objects.values_list("labor_id", "leistung_id"):
-        vorhanden.setdefault(labor_id, set()).add(leistung_id)
-    for labor_slug, soll in leistungen_je_labor.items():
-        labor = (
-            Labor.objects.get(pk=labor_pks[labor_slug]) if vorhanden.get(labor_pks[labor_slug], set()) != soll else None
-        )
-        if labor is not None:
-            labor.leistungen.set(soll)
-            zaehler[("Zuordnungen Labor–Leistung", "geändert")] += 1
-        else:
-            zaehler[("Zuordnungen Labor–Leistung", "unverändert")] += 1
-
     for values in daten["teilnahmen"].values():
-        labor = values.pop("_labor")
+        del values["_labor"], values["_zeile"]
         organisation = values.pop("_organisation")
-        values["labor_id"] = labor_pks[labor] if labor else None
         if organisation:
             values["organisation_id"] = org_pks[organisation]
     sync(

@@ -102,7 +102,7 @@ class PhasenStatus(models.Model):
 
 
 class Teilnahme(models.Model):
-    """A Kommune or IT-Dienstleister working in a Themenfeld, and in which Labor if known.
+    """A Kommune or IT-Dienstleister working in a Themenfeld (the Labor, if known, links it: ``labore.LaborTeilnahme``).
 
     Keeps the name and Land as written in the source so the resolution to a Gebietskörperschaft stays reviewable.
     """
@@ -130,14 +130,6 @@ class Teilnahme(models.Model):
         related_name="teilnahmen",
     )
     art = models.CharField(_("Art"), max_length=30, choices=TeilnahmeArt.choices, default=TeilnahmeArt.NICHT_ANGEGEBEN)
-    labor = models.ForeignKey(
-        "labore.Labor",
-        verbose_name=_("Labor"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="teilnahmen",
-    )
     name_im_dokument = models.CharField(_("Name in der Quelle"), max_length=200, blank=True)
     land_im_dokument = models.CharField(_("Land in der Quelle"), max_length=10, blank=True)
     befund = models.CharField(

@@ -123,7 +123,9 @@ def themenfeld(request, slug):
             "leistungen": leistungen,
             "labore": list(tf.labore.annotate(leistungen_anzahl=Count("leistungen")).order_by("titel")),
             "teilnahmen": list(
-                Teilnahme.objects.filter(themenfeld=tf).select_related("gebiet", "organisation", "labor")
+                Teilnahme.objects.filter(themenfeld=tf).select_related(
+                    "gebiet", "organisation", "laborzuordnung__labor"
+                )
             ),
             "vollzug_diagramm": [
                 {

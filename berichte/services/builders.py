@@ -353,6 +353,7 @@ def _prozent(teil: int, ganzes: int):
 def baue_labore(lauf) -> dict:
     labor, teilnahme, org = _t(Labor), _t(Teilnahme), _t(Organisation)
     zuordnung = connection.ops.quote_name(Labor.leistungen.through._meta.db_table)
+    mitwirkung = connection.ops.quote_name(Labor.teilnahmen.through._meta.db_table)
     it = _q("it_dienstleister")
     sql = (
         f"INSERT INTO {_t(LaborZeile)} (lauf_id, themenfeld_id, themenfeld_name, labore, pilotlabore, leistungen, "
@@ -365,7 +366,8 @@ def baue_labore(lauf) -> dict:
         f"(SELECT COUNT(DISTINCT te.gebiet_id) FROM {teilnahme} te WHERE te.themenfeld_id = tf.id), "
         f"(SELECT COUNT(DISTINCT te.organisation_id) FROM {teilnahme} te JOIN {org} o ON o.id = te.organisation_id "
         f"WHERE te.themenfeld_id = tf.id AND o.art = {it}), "
-        f"(SELECT COUNT(*) FROM {teilnahme} te WHERE te.themenfeld_id = tf.id AND te.labor_id IS NOT NULL), "
+        f"(SELECT COUNT(*) FROM {teilnahme} te JOIN {mitwirkung} lt ON lt.teilnahme_id = te.id "
+        "WHERE te.themenfeld_id = tf.id), "
         "COALESCE("
         + _liste(
             "lb.titel || CASE WHEN lb.pilot THEN ' (Pilot)' ELSE '' END",

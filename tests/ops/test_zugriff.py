@@ -382,7 +382,7 @@ def admin_sonderrouten(personen, regional) -> list[tuple[str, str, object]]:
     gebiet = _objekt("catalog.Gebietskoerperschaft", personen)
     ct = ContentType.objects.get_for_model(gebiet)
     autocomplete = urlencode(
-        {"app_label": "themenfelder", "model_name": "teilnahme", "field_name": "labor", "term": "geld"}
+        {"app_label": "labore", "model_name": "laborteilnahme", "field_name": "labor", "term": "geld"}
     )
     routen = [
         ("index", "/admin/", lambda r: staff),
@@ -391,7 +391,7 @@ def admin_sonderrouten(personen, regional) -> list[tuple[str, str, object]]:
         ("password_change", "/admin/password_change/", lambda r: staff),
         ("password_change_done", "/admin/password_change/done/", lambda r: staff),
         ("jsi18n", "/admin/jsi18n/", lambda r: staff),
-        # Autocomplete of Teilnahme.labor: answers what the Labor admin lets the role see.
+        # Autocomplete of LaborTeilnahme.labor (was Teilnahme.labor): answers what the Labor admin lets the role see.
         ("autocomplete", f"/admin/autocomplete/?{autocomplete}",
          lambda r: 200 if "v" in rechte(r, "labore.Labor") else 403),
         ("view_on_site", f"/admin/r/{ct.pk}/{gebiet.pk}/", lambda r: 302),  # to the public page

@@ -1,4 +1,4 @@
-"""The seed tables "Stand 11.04.2019": tandems, phases, Labore, participating Kommunen and their mapping."""
+"""The seed tables "Stand 11.04.2019": tandems, phases, participating Kommunen and their mapping."""
 
 import datetime
 
@@ -8,7 +8,6 @@ import pytest
 
 from catalog.models import Organisation, Themenfeld
 from core.importing import Zaehler
-from labore.models import Labor
 from themenfelder.choices import Phase, PhasenStatus, Rolle, Umfang
 from themenfelder.importers import import_seed
 from themenfelder.models import PhasenStatus as PhasenStatusModel
@@ -68,19 +67,6 @@ def test_stand_am_keeps_the_seed_reproducible_after_a_later_status():
     assert not PhasenStatusModel.objects.stand_am(datetime.date(2019, 1, 1)).exists()
 
 
-def test_22_labore_with_pilots_and_leistungen():
-    assert Labor.objects.count() == 22
-    assert set(Labor.objects.filter(pilot=True).values_list("titel", flat=True)) == {"Ummeldung", "Wohngeld"}
-    baugenehmigung = Labor.objects.get(slug="baugenehmigung")
-    assert 10519 in set(baugenehmigung.leistungen.values_list("ozg_id", flat=True))
-    assert baugenehmigung.themenfeld.name == "Bauen & Wohnen"
-    geburt = Labor.objects.get(leistungen__ozg_id=10000)
-    assert geburt.themenfeld.name == "Familie & Kind"
-    # Every Labor's Leistungen belong to its own Themenfeld.
-    for labor in Labor.objects.prefetch_related("leistungen__lage"):
-        assert {leistung.lage.themenfeld_id for leistung in labor.leistungen.all()} <= {labor.themenfeld_id}
-
-
 def test_participants_resolve_to_real_gebietskoerperschaften():
     teilnahmen = Teilnahme.objects.filter(stand=STAND)
     assert teilnahmen.count() == 67
@@ -102,12 +88,6 @@ def test_wrong_land_codes_are_reported_not_dropped():
     schwerin = Teilnahme.objects.get(name_im_dokument="Schwerin")
     assert schwerin.gebiet.land_kuerzel == "MV" and "SH statt MV" in schwerin.befund
     assert Teilnahme.objects.get(name_im_dokument="Otenaukreis").gebiet.name == "Ortenaukreis"
-
-
-def test_labor_footnotes_link_participants():
-    fuehrerschein = Labor.objects.get(titel="Führerschein")
-    assert fuehrerschein.teilnahmen.count() == 12  # footnote 6 in the Mobilität row
-    assert fuehrerschein.teilnahmen.filter(name_im_dokument="Köln").exists()
 
 
 def test_import_report_lists_discrepancies(capsys):

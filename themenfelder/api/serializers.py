@@ -121,7 +121,9 @@ class TeilnahmeSerializer(ModelValidierungMixin, serializers.ModelSerializer):
     themenfeld = themenfeld_feld(help_text=_("Slug des Themenfelds."))
     gebiet = gebiet_feld(required=False, allow_null=True, help_text=_("Regionalschlüssel der Kommune oder des Landes."))
     organisation = organisation_feld(required=False, allow_null=True, help_text=_("Slug der Organisation."))
-    labor = labor_feld(required=False, allow_null=True, help_text=_("Slug des Labors."))
+    # The link belongs to labore (LaborTeilnahme, reverse relation "laborzuordnung"); read and written here so the
+    # API keeps its field. A Teilnahme without Labor has no link: DRF reads the missing relation as null.
+    labor = labor_feld(source="laborzuordnung.labor", required=False, allow_null=True, help_text=_("Slug des Labors."))
 
     class Meta:
         model = Teilnahme
@@ -141,3 +143,30 @@ class TeilnahmeSerializer(ModelValidierungMixin, serializers.ModelSerializer):
 
     def get_schluessel(self, obj) -> str:
         return f"{obj.themenfeld.slug}.{obj.stand.isoformat()}.{obj.position}"
+
+    def create(self, validated_data):
+        zuordnung = validated_data.pop("laborzuordnung", None)
+        teilnahme = super().create(validated_data)
+        if zuordnung is not None:
+            self._labor_setzen(teilnahme, zuordnung["labor"])
+        return teilnahme
+
+    def update(self, instance, validated_data):
+        zuordnung = validated_data.pop("laborzuordnung", None)
+        teilnahme = super().update(instance, validated_data)
+        if zuordnung is not None:
+            self._labor_setzen(teilnahme, zuordnung["labor"])
+        return teilnahme
+
+    @staticmethod
+    def _labor_setzen(teilnahme, labor):
+        # One save or delete of the link, so its history records the change (a bulk .set() would not).
+        zuordnung = Teilnahme._meta.get_field("laborzuordnung").related_model
+        if labor is None:
+            for link in zuordnung.objects.filter(teilnahme=teilnahme):
+                link.delete()
+        else:
+            zuordnung.objects.update_or_create(teilnahme=teilnahme, defaults={"labor": labor})
+        # The cached reverse relation would still show the old Labor in the response.
+        if Teilnahme.laborzuordnung.is_cached(teilnahme):
+            Teilnahme.laborzuordnung.related.delete_cached_value(teilnahme)

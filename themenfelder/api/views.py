@@ -73,7 +73,7 @@ class PhasenStatusViewSet(SchluesselLookupMixin, ReadWriteViewSet):
 class TeilnahmeViewSet(SchluesselLookupMixin, ReadWriteViewSet):
     """Kommunen and IT-Dienstleister working in a Themenfeld; key ``<Themenfeld>.<Stand>.<Position>``."""
 
-    queryset = Teilnahme.objects.select_related("themenfeld", "gebiet", "organisation", "labor")
+    queryset = Teilnahme.objects.select_related("themenfeld", "gebiet", "organisation", "laborzuordnung__labor")
     serializer_class = serializers.TeilnahmeSerializer
     filterset_class = filtersets.TeilnahmeFilterSet
     ordering_fields = ["position", "stand"]

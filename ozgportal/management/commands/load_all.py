@@ -3,6 +3,7 @@ from django.core.management import call_command
 
 from catalog.importers.quellen import import_gemeindeverzeichnis, import_katalog
 from core.management.base import ImportCommand
+from labore.importers import import_labore
 from themenfelder.importers import import_seed
 
 
@@ -16,6 +17,7 @@ class Command(ImportCommand):
         import_gemeindeverzeichnis(daten / "gemeindeverzeichnis" / "gv-auszug-q4.csv", zaehler)
         import_katalog(daten / "ozg-katalog-2019", zaehler)
         bericht = import_seed(daten / "seed-2019-04-11", zaehler)
+        import_labore(daten / "seed-2019-04-11", zaehler)  # needs the Teilnahmen of import_seed
         self.stdout.write(
             f"Zuordnungsbericht Seed: {len(bericht)} Einträge weichen vom Gemeindeverzeichnis ab "
             "(manage.py import_seed --dry-run zeigt sie)."

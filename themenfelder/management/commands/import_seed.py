@@ -7,10 +7,15 @@ from themenfelder.importers import import_seed
 
 
 class Command(ImportCommand):
-    """Import the seed tables "Stand 11.04.2019": tandems, phase statuses, Labore, participating Kommunen."""
+    """Import the seed tables "Stand 11.04.2019": tandems, phase statuses, participating Kommunen.
+
+    The Labore of the same tables: ``import_labore`` (labore sits above themenfelder).
+    """
 
     aenderung_wie = "seed"  # how the change log records these writes (core.kontext)
-    help = "Importiert die Tabellen „Stand 11.04.2019“ (Tandems, Phasen, Labore, Teilnahmen) aus Seed 000."
+    help = (
+        "Importiert die Tabellen „Stand 11.04.2019“ (Tandems, Phasen, Teilnahmen) aus Seed 000; Labore: import_labore."
+    )
 
     def add_arguments(self, parser):
         super().add_arguments(parser)
