@@ -21,8 +21,9 @@ from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from core.datenstand import datenstand_der_anfrage
 from core.exports import csv_response, xlsx_response
-from core.seitencache import datenstand_der_anfrage, oeffentliche_seite
+from core.seitencache import oeffentliche_seite
 
 from . import suche
 from .choices import Anschlussstatus, Ebene, EffektiveEbene, Textkennzeichen, UmsetzungsStatus

@@ -40,3 +40,15 @@ def aktueller_datenstand() -> Datenstand:
     if zeile is None:
         return Datenstand(0, 0)
     return Datenstand(*zeile)
+
+
+def datenstand_der_anfrage(request) -> Datenstand:
+    """The Datenstand one request answers for: read once (one query) and kept on the request.
+
+    The throttle, the ETag of the API and the "Stand der Daten" of a page must all name the same state, and a
+    conditional request must not read it twice. DRF wraps Django's request: the value sits on the inner one.
+    """
+    roh = getattr(request, "_request", request)
+    if not hasattr(roh, "ozg_datenstand"):
+        roh.ozg_datenstand = aktueller_datenstand()
+    return roh.ozg_datenstand

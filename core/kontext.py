@@ -33,7 +33,7 @@ class Kontext:
         if kopf.startswith("Api-Key "):
             praefix = kopf.removeprefix("Api-Key ").split(".", 1)[0][:20]
             name = (
-                apps.get_model("rest_framework_api_key", "APIKey")
+                apps.get_model("redaktion", "ApiSchluessel")
                 .objects.filter(prefix=praefix)
                 .values_list("name", flat=True)
                 .first()

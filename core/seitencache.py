@@ -19,7 +19,7 @@ from django.utils.http import http_date
 from django.utils.translation import get_language
 
 from core import abfrage
-from core.datenstand import aktueller_datenstand
+from core.datenstand import datenstand_der_anfrage
 
 PERSOENLICHE_COOKIES = (settings.SESSION_COOKIE_NAME, "messages")
 
@@ -56,16 +56,6 @@ def oeffentliche_seite(view):
         return antwort
 
     return wrapper
-
-
-def datenstand_der_anfrage(request):
-    """The Datenstand this request answers for: read once (one query) and kept on the request.
-
-    A page that shows "Stand der Daten" must show the same state its ETag names, and must not read it twice.
-    """
-    if not hasattr(request, "datenstand"):
-        request.datenstand = aktueller_datenstand()
-    return request.datenstand
 
 
 def _aus_cache(etag):

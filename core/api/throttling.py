@@ -1,16 +1,18 @@
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle
 
+from core.datenstand import datenstand_der_anfrage
+
 from ..proxy import client_ip
 from .permissions import api_key_gueltig
 
 
 def unveraendert(request) -> bool:
-    from .caching import aktueller_datenstand
+    # views imports this module (the throttles): imported when first called, not at load time.
     from .views import _etag_passt, etag_fuer
 
     if_none_match = request.META.get("HTTP_IF_NONE_MATCH")
-    return bool(if_none_match) and _etag_passt(if_none_match, etag_fuer(request, aktueller_datenstand()))
+    return bool(if_none_match) and _etag_passt(if_none_match, etag_fuer(request, datenstand_der_anfrage(request)))
 
 
 class AnonymThrottle(AnonRateThrottle):

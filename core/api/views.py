@@ -12,8 +12,9 @@ from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 from simple_history.utils import update_change_reason
 
+from core.datenstand import datenstand_der_anfrage
+
 from . import antwort_cache, export
-from .caching import aktueller_datenstand
 from .exceptions import CacheTreffer, NotModified, problem
 from .pagination import EXPORT_FORMATE
 from .permissions import api_schluessel, wer
@@ -46,7 +47,7 @@ class ConditionalGetMixin:
         self._validatoren = None
         if request.method not in ("GET", "HEAD"):
             return
-        datenstand = aktueller_datenstand()
+        datenstand = datenstand_der_anfrage(request)
         etag = etag_fuer(request, datenstand)
         last_modified = datenstand.last_modified
         self._validatoren = (etag, last_modified)

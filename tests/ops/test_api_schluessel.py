@@ -116,5 +116,5 @@ def test_admin_offers_only_scoped_keys(client):
     chef = User.objects.create_superuser("chef-schluessel", "c@example.org", "Lange-Sichere-Passphrase-2024")
     client.force_login(chef)
     assert client.get("/admin/rest_framework_api_key/apikey/").status_code == 404
-    seite = client.get("/admin/ozgportal/apischluessel/add/")
+    seite = client.get("/admin/redaktion/apischluessel/add/")
     assert seite.status_code == 200 and 'name="recht"' in seite.content.decode()

@@ -38,7 +38,7 @@ def _leer(settings, monkeypatch):
     # Tests run inside a transaction, where nothing is stored (a rollback could take the data back); here the
     # data is not written, so storing is safe and is what is under test.
     monkeypatch.setattr("core.api.antwort_cache.darf_speichern", lambda: True)
-    monkeypatch.setattr("ozgportal.seitencache.connection", SimpleNamespace(in_atomic_block=False))
+    monkeypatch.setattr("core.seitencache.connection", SimpleNamespace(in_atomic_block=False))
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": None}}
     caches[settings.API_ANTWORT_CACHE].clear()
     yield

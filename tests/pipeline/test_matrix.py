@@ -15,7 +15,6 @@ from django.core.management import call_command
 
 import pytest
 from rest_framework.test import APIClient
-from rest_framework_api_key.models import APIKey
 
 from berichte.choices import Berichtsart
 from berichte.models import Berichtslauf
@@ -26,6 +25,7 @@ from core.models import Aenderung
 from opendata.bauen import bauen
 from opendata.bauen import datei as gebaute_datei
 from redaktion import rules as rollen
+from redaktion.models import ApiSchluessel
 from tests.admin.conftest import _person
 from tests.admin.test_historie import _formular
 
@@ -136,7 +136,7 @@ def api_mit_user(client, ctx):
 
 
 def api_mit_schluessel(client, ctx):
-    obj, key = APIKey.objects.create_key(name="Dashboard (Test)")
+    obj, key = ApiSchluessel.objects.create_key(name="Dashboard (Test)", recht="schreiben")
     antwort = APIClient().post("/api/v1/umsetzungsstand/", NEU, format="json", HTTP_AUTHORIZATION=f"Api-Key {key}")
     assert antwort.status_code == 201, antwort.content
     return f"api-key:{obj.prefix} (Dashboard (Test))"

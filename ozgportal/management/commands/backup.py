@@ -20,7 +20,7 @@ AUSGENOMMEN = {
     "django_celery_beat.periodictasks",
     # Secrets never leave the database in a backup file (README, "Sicherung": re-keying after a restore).
     "otp_totp.totpdevice",
-    "ozgportal.apischluessel",
+    "redaktion.apischluessel",
     "rest_framework_api_key.apikey",
 }
 
