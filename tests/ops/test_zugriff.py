@@ -178,9 +178,7 @@ def regional(gebiete, personen):
             "luebeck": k.create(kommune=gebiete["luebeck"], leistung=elterngeld, status="geplant", stand=stand),
             "muenchen": k.create(kommune=gebiete["muenchen"], leistung=elterngeld, status="geplant", stand=stand),
         },
-        ONLINEDIENST: {
-            ort: _onlinedienst(gebiete[ort], elterngeld) for ort in ("sh", "kiel", "luebeck", "muenchen")
-        },
+        ONLINEDIENST: {ort: _onlinedienst(gebiete[ort], elterngeld) for ort in ("sh", "kiel", "luebeck", "muenchen")},
         # Each person's own e-mail follows: Lesend's and the Kommune-Redaktion's.
         ABONNEMENT: {
             rolle: apps.get_model(ABONNEMENT).objects.create(user=personen[rolle], kommune=gebiete["kiel"])
@@ -194,7 +192,11 @@ def _onlinedienst(gebiet, leistung):
 
     leika = LeikaLeistung.objects.filter(leistung=leistung).order_by("pk").first() or LeikaLeistung.objects.first()
     return apps.get_model(ONLINEDIENST).objects.create(
-        gebiet=gebiet, leika=leika, leistung=leistung, online_status="ok", art_flaechendeckung="kreisweit flächendeckend"
+        gebiet=gebiet,
+        leika=leika,
+        leistung=leistung,
+        online_status="ok",
+        art_flaechendeckung="kreisweit flächendeckend",
     )
 
 
