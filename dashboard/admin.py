@@ -13,7 +13,6 @@ from django import forms
 from django.contrib import admin, messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -24,6 +23,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from catalog.models import Gebietskoerperschaft
 from core.importing import ImportFehler
 from redaktion import rules as regeln
+from redaktion.admin import RedaktionAdminMixin
 
 from . import importers
 from .choices import SPALTEN
@@ -65,8 +65,12 @@ class ImportForm(forms.Form):
 
 
 @admin.register(Onlinedienst)
-class OnlinedienstAdmin(SimpleHistoryAdmin):
-    """Imported federal rows; written by the import (here or ``manage.py import_dashboard``), read with history."""
+class OnlinedienstAdmin(RedaktionAdminMixin, SimpleHistoryAdmin):
+    """Imported federal rows; written by the import (here or ``manage.py import_dashboard``), read with history.
+
+    Viewing is the rules' ``dashboard.view_onlinedienst`` (``redaktion.rules``: FITKO and Lesend all rows, a Land-
+    or Kommune-Redaktion the rows of its area, other rows 404), so ``has_perm`` and this admin agree.
+    """
 
     change_list_template = "admin/catalog/import_change_list.html"
     list_display = ["gebiet", "leika", "leistung", "online_status", "aktiv", "art_flaechendeckung"]
@@ -83,21 +87,7 @@ class OnlinedienstAdmin(SimpleHistoryAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
-    def has_delete_permission(self, request, obj=None):
-        return regeln.ist_fitko(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return _darf_pflegen(request.user) or super().has_view_permission(request, obj)
-
-    def has_module_permission(self, request):
-        return _darf_pflegen(request.user) or super().has_module_permission(request)
-
-    def get_queryset(self, request):
-        qs = super().get_queryset(request)
-        if regeln.ist_fitko(request.user) or regeln.ist_lesend(request.user):
-            return qs
-        laender, kommunen = regeln.laender_von(request.user), regeln.kommunen_von(request.user)
-        return qs.filter(Q(gebiet__in=laender) | Q(gebiet__land__in=laender) | Q(gebiet__in=kommunen))
+    # Deleting (FITKO only) and viewing: the rules, through RedaktionAdminMixin, which also narrows the list.
 
     def get_urls(self):
         opts = self.model._meta

@@ -56,8 +56,13 @@ class WebhookZustellungAdmin(RedaktionModelAdmin):
 
 
 @admin.register(Abonnement)
-class AbonnementAdmin(admin.ModelAdmin):
-    """Staff follow a Kommune or a Themenfeld; each person sees and edits only their own (FITKO: all)."""
+class AbonnementAdmin(RedaktionModelAdmin):
+    """Staff follow a Kommune or a Themenfeld; each person sees and edits only their own (FITKO: all).
+
+    Who may is the rules' ``opendata.*_abonnement`` (``redaktion.rules.PERSOENLICH``): RedaktionAdminMixin asks
+    them with the object, narrows the list to one's own rows and answers 404 for another person's row (before:
+    a redirect that told whether the row exists), so ``has_perm`` and this admin agree.
+    """
 
     list_display = ["user", "themenfeld", "kommune", "angelegt_am"]
     list_select_related = ["user", "themenfeld", "kommune"]
@@ -66,13 +71,24 @@ class AbonnementAdmin(admin.ModelAdmin):
     def _alle(self, request) -> bool:
         return ist_fitko(request.user)
 
-    def get_queryset(self, request):
-        qs = super().get_queryset(request)
-        return qs if self._alle(request) else qs.filter(user=request.user)
-
     def get_fields(self, request, obj=None):
         felder = ["themenfeld", "kommune"]
         return ["user", *felder] if self._alle(request) else felder
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change, **kwargs)
+        if self._alle(request):
+            return form_class
+        user = request.user
+
+        class EigeneForm(form_class):
+            def _post_clean(self):
+                # The row is the editor's own before the rules check it (the field is not in the form).
+                self.instance.user = user
+                super()._post_clean()
+
+        EigeneForm.__name__ = form_class.__name__
+        return EigeneForm
 
     def save_model(self, request, obj, form, change):
         if not self._alle(request):
@@ -81,18 +97,3 @@ class AbonnementAdmin(admin.ModelAdmin):
 
     def has_module_permission(self, request):
         return request.user.is_active and request.user.is_staff
-
-    def has_view_permission(self, request, obj=None):
-        return self.has_module_permission(request) and (obj is None or self._eigen(request, obj))
-
-    def has_add_permission(self, request):
-        return self.has_module_permission(request)
-
-    def has_change_permission(self, request, obj=None):
-        return self.has_view_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return self.has_view_permission(request, obj)
-
-    def _eigen(self, request, obj) -> bool:
-        return self._alle(request) or obj.user_id == request.user.pk

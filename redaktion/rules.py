@@ -33,6 +33,12 @@ AKTIONEN = ["view", "add", "change", "delete"]
 #: Models whose rows belong to a Land or a Kommune; everything else is shared data that only FITKO edits.
 BEREICH_LAND = ["catalog.Zustaendigkeit", "catalog.Umsetzungsstand"]
 BEREICH_KOMMUNE = ["catalog.KommunaleUmsetzung"]
+#: Imported federal rows (dashboard): stored on a Land, a Kreis, a Kommune or the Bund (no Gebiet). A
+#: Land-Redaktion covers its Land and every Gebiet in it, a Kommune-Redaktion its Kommune; Bund rows: FITKO only.
+BEREICH_GEBIET = ["dashboard.Onlinedienst"]
+#: Rows that belong to one person (a staff member's e-mail follows): every staff member may keep their own,
+#: nobody but FITKO sees or changes another person's.
+PERSOENLICH = ["opendata.Abonnement"]
 
 #: Reference data the regional editors need to read to fill in their forms (OZG-Leistung, LeiKa, Gebiete).
 NACHSCHLAGEDATEN = ["catalog.Gebietskoerperschaft", "catalog.Leistung", "catalog.LeikaLeistung"]
@@ -45,24 +51,27 @@ ROLLEN_MODELLE = {
         "labore.*": AKTIONEN,
         "redaktion.Redaktionszuordnung": AKTIONEN,
         "opendata.*": AKTIONEN,
+        # The admin offers view and delete only; rows are written by the import (dashboard.admin).
+        "dashboard.*": AKTIONEN,
     },
     LAND: {
         **dict.fromkeys(BEREICH_LAND + BEREICH_KOMMUNE, AKTIONEN),
-        **dict.fromkeys(NACHSCHLAGEDATEN, ["view"]),
+        **dict.fromkeys(NACHSCHLAGEDATEN + BEREICH_GEBIET, ["view"]),
     },
     KOMMUNE: {
         **dict.fromkeys(BEREICH_KOMMUNE, AKTIONEN),
-        **dict.fromkeys(NACHSCHLAGEDATEN, ["view"]),
+        **dict.fromkeys(NACHSCHLAGEDATEN + BEREICH_GEBIET, ["view"]),
     },
     LESEND: {
         "catalog.*": ["view"],
         "themenfelder.*": ["view"],
         "labore.*": ["view"],
+        "dashboard.*": ["view"],
     },
 }
 
 #: Apps whose every model permission is registered with rules.
-GEREGELTE_APPS = ["catalog", "themenfelder", "labore", "redaktion", "opendata"]
+GEREGELTE_APPS = ["catalog", "themenfelder", "labore", "redaktion", "opendata", "dashboard"]
 
 
 # --- Who the user is ----------------------------------------------------------------------------------
@@ -121,9 +130,32 @@ def in_eigener_kommune(user, obj) -> bool:
     return land_id in laender
 
 
+@rules.predicate
+def im_eigenen_gebiet(user, obj) -> bool:
+    """The object's Gebiet is the user's Kommune, the user's Land or lies in it; None is True, the Bund False."""
+    if obj is None:
+        return True
+    if obj.gebiet_id is None:
+        return False
+    laender = laender_von(user)
+    if obj.gebiet_id in kommunen_von(user) or obj.gebiet_id in laender:
+        return True
+    if not laender:
+        return False
+    gebiete = Redaktionszuordnung._meta.get_field("gebiet").related_model
+    return gebiete.objects.filter(pk=obj.gebiet_id, land__in=laender).exists()
+
+
+@rules.predicate
+def eigene_zeile(user, obj) -> bool:
+    """The object belongs to the user (``obj.user``); None (the question "at all?") is True."""
+    return obj is None or obj.user_id == user.pk
+
+
 BEREICHE = {
     **dict.fromkeys(BEREICH_LAND, im_eigenen_land),
     **dict.fromkeys(BEREICH_KOMMUNE, in_eigener_kommune),
+    **dict.fromkeys(BEREICH_GEBIET, im_eigenen_gebiet),
 }
 
 
@@ -133,6 +165,11 @@ def _bereich_q(model, user) -> Q:
         return Q(land__in=laender_von(user))
     if label in BEREICH_KOMMUNE:
         return Q(kommune__in=kommunen_von(user)) | Q(kommune__land__in=laender_von(user))
+    if label in BEREICH_GEBIET:
+        laender = laender_von(user)
+        return Q(gebiet__in=kommunen_von(user)) | Q(gebiet__in=laender) | Q(gebiet__land__in=laender)
+    if label in PERSOENLICH:
+        return Q(user=user)
     return Q()
 
 
@@ -149,6 +186,11 @@ def modellrecht(perm: str):
 def regel(model, aktion: str):
     """The rule for ``aktion`` on ``model``: the model permission, and for regional data the user's area."""
     perm = f"{model._meta.app_label}.{aktion}_{model._meta.model_name}"
+    if model._meta.label in PERSOENLICH:
+        # Every active staff member keeps their own rows without a model permission; FITKO (the model
+        # permission through its group) and superusers everyone's. An API key (never staff) has none.
+        eigene = rules.is_active & rules.is_staff & eigene_zeile
+        return (modellrecht(perm) & ist_fitko) | eigene
     bereich = BEREICHE.get(model._meta.label)
     if bereich is None:
         return modellrecht(perm)
@@ -178,6 +220,8 @@ def filter_queryset(user, queryset, aktion: str = "view"):
     """
     model = queryset.model
     perm = f"{model._meta.app_label}.{aktion}_{model._meta.model_name}"
+    if model._meta.label in PERSOENLICH and user.is_active and user.is_staff and not ist_fitko(user):
+        return queryset.filter(_bereich_q(model, user))
     if not user.is_active or perm not in user.get_all_permissions():
         return queryset.none()
     if model._meta.label not in BEREICHE or ist_fitko(user) or (aktion == "view" and ist_lesend(user)):
