@@ -32,7 +32,7 @@ from catalog.models import (
     Umsetzungsstand,
     Zustaendigkeit,
 )
-from core.api.filters import ApiFilterSet, BooleanFilter, CharInFilter, NumberInFilter
+from core.api.filters import ApiFilterSet, BooleanFilter, CharInFilter, IsoZeitraumFilter, NumberInFilter
 
 
 class ChoiceInFilter(django_filters.BaseInFilter, django_filters.ChoiceFilter):
@@ -222,9 +222,7 @@ class ZustaendigkeitFilterSet(ApiFilterSet):
     ebene = choices_in("ebene", VollzugsEbene.choices, _("Vollziehende Ebene, mehrere mit Komma"))
     rechtsgrundlage = django_filters.CharFilter(lookup_expr="icontains", label=_("Rechtsgrundlage enthält"))
     bemerkung = django_filters.CharFilter(lookup_expr="icontains", label=_("Bemerkung enthält"))
-    geaendert_am = django_filters.IsoDateTimeFromToRangeFilter(
-        label=_("Geändert zwischen: geaendert_am_after, geaendert_am_before (ISO 8601)")
-    )
+    geaendert_am = IsoZeitraumFilter(label=_("Geändert zwischen: geaendert_am_after, geaendert_am_before (ISO 8601)"))
 
     class Meta:
         model = Zustaendigkeit

@@ -16,7 +16,6 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
-from rest_framework_api_key.models import APIKey
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi import checks as openapi_checks
 from schemathesis.specs.openapi.checks import (
@@ -25,6 +24,8 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
+
+from redaktion.models import ApiSchluessel
 
 SCHEMA_DATEI = Path(__file__).resolve().parents[2] / "ozgportal" / "api" / "openapi.yaml"
 
@@ -110,7 +111,7 @@ def test_api_all_methods_all_checks(case, wsgi_app, settings):
     settings.ALLOWED_HOSTS = [*django_settings.ALLOWED_HOSTS, "localhost", "testserver"]
     headers = {}
     if case.method.upper() != "GET":
-        _, key = APIKey.objects.create_key(name="schemathesis")
+        _, key = ApiSchluessel.objects.create_key(name="schemathesis", recht="schreiben")
         headers["Authorization"] = f"Api-Key {key}"
     antwort = case.call(app=wsgi_app, headers=headers)
     ausgenommen = []

@@ -12,12 +12,12 @@ from django.db import connection
 import psycopg
 import pytest
 from rest_framework.test import APIClient
-from rest_framework_api_key.models import APIKey
 
 from catalog.models import Umsetzungsstand
 from core.tasks import weiterreichen
 from opendata.models import WebhookAbo, WebhookZustellung
 from ozgportal.celery import app as celery_app
+from redaktion.models import ApiSchluessel
 from tests.berichte.test_worker import Worker, _url_der_testdatenbank
 from tests.opendata.conftest import Empfaenger
 
@@ -31,7 +31,7 @@ def _aufraeumen():
     WebhookAbo.objects.filter(name__startswith="Pipeline-Test").delete()
     Umsetzungsstand.objects.filter(land__ars="01", bemerkung="Pipeline-Test").delete()
     Umsetzungsstand.history.filter(bemerkung="Pipeline-Test").delete()
-    APIKey.objects.filter(name="Pipeline-Test").delete()
+    ApiSchluessel.objects.filter(name="Pipeline-Test").delete()
 
 
 @pytest.fixture
@@ -84,7 +84,7 @@ def _pruefen(abo, empfaenger, anzahl):
 
 def test_commit_bis_webhook_mit_worker(festgeschrieben, empfaenger, tmp_path):
     abo = WebhookAbo.objects.create(name="Pipeline-Test", url=empfaenger.url)
-    _, key = APIKey.objects.create_key(name="Pipeline-Test")
+    _, key = ApiSchluessel.objects.create_key(name="Pipeline-Test", recht="schreiben")
     worker = Worker(tmp_path)
     try:
         for ozg_id in LEISTUNGEN:
@@ -98,7 +98,7 @@ def test_commit_bis_webhook_mit_worker(festgeschrieben, empfaenger, tmp_path):
 
 def test_broker_weg_beim_commit_der_durchlauf_holt_alles_nach(festgeschrieben, empfaenger, tmp_path):
     abo = WebhookAbo.objects.create(name="Pipeline-Test", url=empfaenger.url)
-    _, key = APIKey.objects.create_key(name="Pipeline-Test")
+    _, key = ApiSchluessel.objects.create_key(name="Pipeline-Test", recht="schreiben")
     richtig = celery_app.conf.broker_url
     celery_app.conf.broker_url = "redis://127.0.0.1:1/0"  # a closed port: the broker is down
     celery_app._pool = None
@@ -121,7 +121,7 @@ def test_broker_weg_beim_commit_der_durchlauf_holt_alles_nach(festgeschrieben, e
 
 def test_worker_mit_sigkill_mitten_in_der_verteilung_weder_doppelt_noch_luecke(festgeschrieben, empfaenger, tmp_path):
     abo = WebhookAbo.objects.create(name="Pipeline-Test", url=empfaenger.url)
-    _, key = APIKey.objects.create_key(name="Pipeline-Test")
+    _, key = ApiSchluessel.objects.create_key(name="Pipeline-Test", recht="schreiben")
     # Hold the subscription row: the relay's webhook consumer stops inside its transaction, mid-delivery-planning.
     sperre = psycopg.connect(_url_der_testdatenbank())
     sperre.execute("SELECT 1 FROM opendata_webhookabo WHERE id = %s FOR UPDATE", [abo.pk])
