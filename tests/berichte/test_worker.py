@@ -5,6 +5,7 @@ These tests need committed data, visible to the worker. They do not use pytest-d
 autocommit and remove exactly what they wrote afterwards.
 """
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -61,7 +62,11 @@ class Worker:
             f"test-{time.monotonic_ns()}@%h",
         ]
         befehl += ["--pool=solo"] if pool == "solo" else ["--pool=prefork", "-c", "2"]
-        self.prozess = subprocess.Popen(befehl, cwd=ROOT, env=env, stdout=self.log.open("w"), stderr=subprocess.STDOUT)
+        # A session of its own: a test that SIGKILLs the main process (a crash) must not leave its pool children
+        # consuming from the broker into the next test; ``beenden`` ends the whole group.
+        self.prozess = subprocess.Popen(
+            befehl, cwd=ROOT, env=env, stdout=self.log.open("w"), stderr=subprocess.STDOUT, start_new_session=True
+        )
         frist = time.monotonic() + 60
         while "ready." not in self.log.read_text():
             assert self.prozess.poll() is None, self.log.read_text()
@@ -76,6 +81,9 @@ class Worker:
             except subprocess.TimeoutExpired:
                 self.prozess.kill()
                 self.prozess.wait()
+        # Pool children orphaned by a SIGKILLed main process would go on taking tasks: end them too.
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self.prozess.pid, signal.SIGKILL)
 
 
 @pytest.fixture
