@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ..choices import Berichtsart
-from ..export import herunterladen
+from ..exports import herunterladen
 from ..models import Berichtslauf
 from ..tabellen import TABELLEN, lauf_waehlen
 from .serializers import ZEILEN_SERIALIZER, BerichtslaufSerializer
@@ -118,7 +118,7 @@ class TabelleAnsicht(BerichteBasis):
             raise Http404("Dieser Bericht wurde noch nicht gebaut.")
         zeilen, angewandt = tabelle.zeilen(lauf, request.query_params)
         if request.accepted_renderer.format in ("csv", "xlsx"):
-            return herunterladen(tabelle, lauf, zeilen, request.accepted_renderer.format)
+            return herunterladen(tabelle, lauf, zeilen, request.accepted_renderer.format, fuer_maschinen=True)
         seiten = Seiten()
         seite = seiten.paginate_queryset(zeilen, request, view=self)
         antwort = seiten.get_paginated_response(ZEILEN_SERIALIZER[self.schluessel](seite, many=True).data)

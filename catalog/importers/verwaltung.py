@@ -24,17 +24,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from core.aenderungen import bulk_schreiben
-from core.exports import entschaerfen, zurueck_entschaerfen
+from core.exports import DEUTSCHES_EXCEL, csv_response, xlsx_response, zurueck_entschaerfen
 from core.importing import Fehler, Fehlerliste, read_csv
 
 from ..choices import KUERZEL_LAND, LAND_KUERZEL, Anschlussstatus, Reifegradmodell, UmsetzungsStatus, VollzugsEbene
@@ -505,26 +504,12 @@ def _export_antwort(modeladmin, queryset, art: str):
     if fmt.model is Umsetzungsstand:
         verweise.add("efa_anbieter")
     queryset = queryset.select_related(*verweise)
-    name = f"{modeladmin.model._meta.model_name}-{timezone.localdate():%Y-%m-%d}"
+    name = f"{modeladmin.model._meta.model_name}-{timezone.localdate():%Y-%m-%d}.{art}"
+    zeilen = (list(map(fmt.export(obj).get, fmt.spalten)) for obj in queryset.iterator(chunk_size=2000))
     if art == "xlsx":
-        buch = Workbook()
-        blatt = buch.active
-        blatt.append(fmt.spalten)
-        for obj in queryset:
-            blatt.append([entschaerfen(fmt.export(obj)[s]) for s in fmt.spalten])
-        puffer = io.BytesIO()
-        buch.save(puffer)
-        antwort = HttpResponse(
-            puffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-    else:
-        antwort = HttpResponse(content_type="text/csv; charset=utf-8")
-        schreiber = csv.DictWriter(antwort, fieldnames=fmt.spalten)
-        schreiber.writeheader()
-        for obj in queryset:
-            schreiber.writerow({k: entschaerfen(v) for k, v in fmt.export(obj).items()})
-    antwort["Content-Disposition"] = f'attachment; filename="{name}.{art}"'
-    return antwort
+        return xlsx_response(name, fmt.spalten, zeilen)
+    # Editors open it in a spreadsheet and import it again: German Excel, which the import reads back.
+    return csv_response(name, fmt.spalten, zeilen, DEUTSCHES_EXCEL)
 
 
 class ImportAdminMixin:
