@@ -28,7 +28,7 @@ from core.seitencache import oeffentliche_seite
 from . import suche
 from .choices import Anschlussstatus, Ebene, EffektiveEbene, Textkennzeichen, UmsetzungsStatus
 from .filtersets.seiten import KommuneLeistungFilter, status_text
-from .importers.verwaltung import ZustaendigkeitFormat
+from .importers.formate import ZustaendigkeitFormat
 from .models import (
     Gebietskoerperschaft,
     KommunaleUmsetzung,

@@ -2,6 +2,7 @@
 the list of builds, and CSV/XLSX downloads (``?format=csv|xlsx``) of a whole table."""
 
 from django.http import Http404
+from django.urls import reverse
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -79,7 +80,7 @@ class BerichteListe(BerichteBasis):
                     "titel": str(art.label),
                     "aktueller_lauf": BerichtslaufSerializer(lauf).data if lauf else None,
                     "tabellen": {
-                        s: request.build_absolute_uri(f"/api/v1/berichte/{s}/")
+                        s: request.build_absolute_uri(reverse(f"berichte-api:{s}"))
                         for s, t in TABELLEN.items()
                         if t.art == art.value
                     },
