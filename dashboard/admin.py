@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from catalog.models import Gebietskoerperschaft
-from core.importing import ImportFehler
+from core.importers import ImportFehler
 from redaktion import rules as regeln
 from redaktion.admin import ImportRouteMixin, RedaktionAdminMixin
 

@@ -1,7 +1,7 @@
 """Import of the federal dashboard's format: CSV (``;`` or ``,``), XLSX, the JSON pages of ``GET /v1/data/{ars}``
 or a URL of that endpoint.
 
-Like every import of the portal (``core.importing``): the whole input is read and checked first; every bad
+Like every import of the portal (``core.importers``): the whole input is read and checked first; every bad
 row is named with file, line, column and value and then nothing is written. A clean input is written in one
 transaction with history and change-log entries (``core.aenderungen.bulk_schreiben``, as every import does);
 equal rows are left alone, so a second run changes nothing. An import never deletes.
@@ -32,7 +32,7 @@ from django.utils import timezone
 from catalog.choices import Anschlussstatus, Ebene, UmsetzungsStatus
 from catalog.models import Gebietskoerperschaft, KommunaleUmsetzung, LeikaLeistung, Leistung, Umsetzungsstand
 from core.aenderungen import bulk_schreiben
-from core.importing import Fehler, Fehlerliste, ImportFehler
+from core.importers import Fehler, Fehlerliste, ImportFehler
 
 from .choices import ARS_BUND, Aktiv, Flaechendeckung, OnlineStatus
 from .models import Onlinedienst

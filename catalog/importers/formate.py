@@ -2,7 +2,7 @@
 
 What one model's file looks like (columns, mandatory ones, the key), how a row becomes field values, each bad value
 named with line, column and value, and how an object becomes a row again (the export in the import format).
-Reading the file is ``core.importing.lese_tabelle``; planning and writing is ``catalog.importers.verwaltung``.
+Reading the file is ``core.importers.lese_tabelle``; planning and writing is ``catalog.importers.verwaltung``.
 """
 
 import datetime

@@ -11,7 +11,7 @@ from pathlib import Path
 from django.db.models import Count, Min
 
 from core.aenderungen import bulk_schreiben
-from core.importing import Fehler, Fehlerliste, ImportFehler, Zaehler, read_csv, sync
+from core.importers import Fehler, Fehlerliste, ImportFehler, Zaehler, read_csv, sync
 from core.text import slug
 
 from .. import typisierung

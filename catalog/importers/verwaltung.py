@@ -1,6 +1,6 @@
 """CSV/XLSX import of Zuständigkeit and Umsetzungsstand (per Land and per Kommune) in the admin: plan, then write.
 
-The same rules as every import of the portal (``core.importing``): the whole file is read and checked
+The same rules as every import of the portal (``core.importers``): the whole file is read and checked
 first; any problem (wrong value, unknown key, a row outside the editor's area) is named with file, line,
 column and value, and nothing is written. A clean file gives a plan of what will change (new, changed with
 before → after, unchanged); only the confirmation writes it, in one transaction, recording every row in the
@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from core.aenderungen import bulk_schreiben
-from core.importing import Fehler, Fehlerliste, lese_tabelle
+from core.importers import Fehler, Fehlerliste, lese_tabelle
 
 from .formate import SPALTE, ImportFormat, Nachschlag
 

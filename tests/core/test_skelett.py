@@ -27,7 +27,7 @@ from rest_framework.routers import BaseRouter
 from rest_framework.serializers import BaseSerializer
 from rest_framework.views import APIView
 
-import core.importing
+import core.importers
 
 FACH_APPS = ["redaktion", "catalog", "themenfelder", "labore", "berichte", "opendata", "dashboard"]
 
@@ -42,7 +42,7 @@ SKELETT = {
     "URL-Liste": ["urls", "api.urls"],
     "Serializer": ["api.serializers"],
     "API-View": ["api.views"],
-    "Import (liest mit core.importing)": ["importers"],
+    "Import (liest mit core.importers)": ["importers"],
     "Celery-Task": ["tasks"],
     "Befehl": ["management.commands"],
 }
@@ -81,10 +81,10 @@ def _anliegen(modul) -> set[str]:
         # Reading or syncing with the shared machinery makes an importer; catching its error type does not.
         if (
             inspect.isfunction(obj)
-            and obj.__module__ == core.importing.__name__
-            and modul.__name__ != core.importing.__name__
+            and obj.__module__ == core.importers.__name__
+            and modul.__name__ != core.importers.__name__
         ):
-            gefunden.add("Import (liest mit core.importing)")
+            gefunden.add("Import (liest mit core.importers)")
     return gefunden
 
 

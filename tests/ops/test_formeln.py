@@ -62,7 +62,7 @@ def test_admin_export_in_import_format_and_back(client, boese):
     ]
     _pruefen(*inhalte)
     # The portal's own export re-imports unchanged: the prefix is taken off again.
-    from core.importing import lese_tabelle
+    from core.importers import lese_tabelle
 
     for name, inhalt in zip(("z.csv", "z.xlsx"), inhalte, strict=True):
         zeilen = lese_tabelle(name, inhalt, ["bemerkung"], [])

@@ -19,7 +19,7 @@ from berichte.services.bauen import bauen as bericht_bauen
 from catalog.importers.formate import FORMATE
 from catalog.importers.verwaltung import plane_import
 from catalog.models import Gebietskoerperschaft, KommunaleUmsetzung
-from core.importing import lese_tabelle
+from core.importers import lese_tabelle
 from redaktion.models import ApiSchluessel
 
 pytestmark = pytest.mark.django_db
