@@ -46,23 +46,26 @@ def _feldname(model, feld: str) -> str:
 
 def plane_import(fmt: ImportFormat, user, name: str, daten: bytes) -> tuple[list[Zeile], list[Fehler]]:
     """Read and check the whole file; return the planned rows, or the errors (then nothing may be written)."""
-    model = fmt.model
     fehler: list[Fehler] = []
     zeilen = lese_tabelle(name, daten, fmt.pflicht, fehler)
-    # Optional columns may be left out of the file; their fields then stay as they are.
-    vorhanden = set(zeilen[0][1]) if zeilen else set()
     liste = Fehlerliste(Path(name).name, fehler)
     if not zeilen and not fehler:
         liste.add(None, None, None, "die Datei enthält keine Zeilen")
-    nachschlag = Nachschlag()
+    gelesen = _werte_der_zeilen(fmt, zeilen, liste)
+    return _mit_bestand_verglichen(fmt, gelesen, user, liste), fehler
 
-    # Pass 1: every row to field values; duplicates within the file.
+
+def _werte_der_zeilen(fmt: ImportFormat, zeilen, liste: Fehlerliste) -> list[tuple[int, dict, dict]]:
+    """Pass 1: every row to field values; duplicates within the file. (line, row, values) of the clean rows."""
+    # Optional columns may be left out of the file; their fields then stay as they are.
+    vorhanden = set(zeilen[0][1]) if zeilen else set()
+    nachschlag = Nachschlag()
     gelesen: list[tuple[int, dict, dict]] = []
     gesehen: dict[tuple, int] = {}
     for nummer, row in zeilen:
-        vorher = len(fehler)
+        vorher = len(liste.fehler)
         werte = fmt.werte(liste, nummer, row, nachschlag)
-        if len(fehler) > vorher:
+        if len(liste.fehler) > vorher:
             continue
         werte = {f: w for f, w in werte.items() if SPALTE.get(f, f) in vorhanden}
         schluessel = tuple(werte.get(k) for k in fmt.schluesselfelder)
@@ -71,8 +74,12 @@ def plane_import(fmt: ImportFormat, user, name: str, daten: bytes) -> tuple[list
             continue
         gesehen[schluessel] = nummer
         gelesen.append((nummer, row, werte))
+    return gelesen
 
-    # Pass 2: compare with the rows in the database, validate fields, ask the rules for each object.
+
+def _mit_bestand_verglichen(fmt: ImportFormat, gelesen, user, liste: Fehlerliste) -> list[Zeile]:
+    """Pass 2: compare with the rows in the database, validate fields, ask the rules for each object."""
+    model = fmt.model
     erstes = fmt.schluesselfelder[0]
     bestand = {
         tuple(getattr(o, k) for k in fmt.schluesselfelder): o
@@ -96,18 +103,7 @@ def plane_import(fmt: ImportFormat, user, name: str, daten: bytes) -> tuple[list
             geaendert = [f for f, wert in werte.items() if getattr(alt, f) != wert]
             for f in geaendert:
                 setattr(obj, f, werte[f])
-        # Keys were resolved above; validate the plain fields (URL, lengths, choices) without queries.
-        pruefen = {f for f in werte if not f.endswith("_id")}
-        try:
-            obj.full_clean(
-                exclude=[f.name for f in model._meta.concrete_fields if f.name not in pruefen],
-                validate_unique=False,
-                validate_constraints=False,
-            )
-        except ValidationError as exc:
-            for feld, meldungen in exc.message_dict.items():
-                spalte = None if feld == "__all__" else feld
-                liste.add(nummer, spalte, row.get(spalte or "", None), " ".join(meldungen))
+        if not _gueltig(obj, werte, nummer, row, liste):
             continue
         aktion = "add" if alt is None else "change"
         if not user.has_perm(f"{app}.{aktion}_{modelname}", obj):
@@ -116,7 +112,24 @@ def plane_import(fmt: ImportFormat, user, name: str, daten: bytes) -> tuple[list
         aenderungen = [(_feldname(model, f), _anzeige(alt, f), _anzeige(obj, f)) for f in geaendert]
         art = "neu" if alt is None else ("geändert" if geaendert else "unverändert")
         plan.append(Zeile(nummer, obj, art, aenderungen))
-    return plan, fehler
+    return plan
+
+
+def _gueltig(obj, werte: dict, nummer: int, row: dict, liste: Fehlerliste) -> bool:
+    """Keys were resolved before; validate the plain fields (URL, lengths, choices) without queries."""
+    pruefen = {f for f in werte if not f.endswith("_id")}
+    try:
+        obj.full_clean(
+            exclude=[f.name for f in obj._meta.concrete_fields if f.name not in pruefen],
+            validate_unique=False,
+            validate_constraints=False,
+        )
+    except ValidationError as exc:
+        for feld, meldungen in exc.message_dict.items():
+            spalte = None if feld == "__all__" else feld
+            liste.add(nummer, spalte, row.get(spalte or ""), " ".join(meldungen))
+        return False
+    return True
 
 
 @transaction.atomic
