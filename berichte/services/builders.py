@@ -48,6 +48,25 @@ def stichtage() -> list:
 
 
 def baue_themenfeldbearbeitung(lauf) -> dict:
+    sql = _themenfeld_stand_sql()
+    tage = stichtage()
+    with connection.cursor() as cursor:
+        # One statement per Stichtag: a loop over dates (a handful), not over data rows.
+        for tag in tage:
+            cursor.execute(_benannt(sql), _werte(sql, {"lauf": lauf.pk, "stichtag": tag}))
+    verlauf = _verlauf_je_stichtag(lauf)
+    letzter = verlauf[-1] if verlauf else {"abgeschlossen": 0, "laufend": 0, "labore": 0}
+    return {
+        "stichtage": len(tage),
+        "phasen_abgeschlossen": letzter["abgeschlossen"],
+        "phasen_laufend": letzter["laufend"],
+        "labore": letzter["labore"],
+        "je_stichtag": verlauf,
+    }
+
+
+def _themenfeld_stand_sql() -> str:
+    """INSERT … SELECT of one Stichtag (``%(lauf)s``, ``%(stichtag)s``): tandems, phases, Labore per Themenfeld."""
     tandem, org, gebiet = tabelle(TandemRolle), tabelle(Organisation), tabelle(Gebietskoerperschaft)
     partner = f"COALESCE(o.kurzname, {_land_kurz_sql('la.ars')})"
     von = (
@@ -96,12 +115,11 @@ def baue_themenfeldbearbeitung(lauf) -> dict:
         )
         + f", '') FROM {tabelle(Themenfeld)} tf"
     )
-    tage = stichtage()
-    with connection.cursor() as cursor:
-        # One statement per Stichtag: a loop over dates (a handful), not over data rows.
-        for tag in tage:
-            cursor.execute(_benannt(sql), _werte(sql, {"lauf": lauf.pk, "stichtag": tag}))
-    # Progress per Stichtag, counted in SQL over the rows just written.
+    return sql
+
+
+def _verlauf_je_stichtag(lauf) -> list[dict]:
+    """Progress per Stichtag, counted in SQL over the rows just written."""
     zeilen = tabelle(ThemenfeldStandZeile)
     phasen_spalten = [p.value for p in Phase]
     je_status = ", ".join(
@@ -118,14 +136,7 @@ def baue_themenfeldbearbeitung(lauf) -> dict:
             {"stichtag": str(tag), "abgeschlossen": int(ab or 0), "laufend": int(lf or 0), "labore": int(lb or 0)}
             for tag, ab, lf, lb in cursor.fetchall()
         ]
-    letzter = verlauf[-1] if verlauf else {"abgeschlossen": 0, "laufend": 0, "labore": 0}
-    return {
-        "stichtage": len(tage),
-        "phasen_abgeschlossen": letzter["abgeschlossen"],
-        "phasen_laufend": letzter["laufend"],
-        "labore": letzter["labore"],
-        "je_stichtag": verlauf,
-    }
+    return verlauf
 
 
 def _benannt(sql: str) -> str:
