@@ -126,29 +126,42 @@ def lese_gemeindeverzeichnis(path: Path) -> dict[Ebene, dict[str, dict]]:
             "breitengrad": None,
             "plz": "",
         }
-        for spalte, feld, umwandeln in [
-            ("bevoelkerung", "einwohner", _ganzzahl),
-            ("flaeche", "flaeche", lambda t: _dezimal(t, 2)),
-            ("laengengrad", "laengengrad", lambda t: _dezimal(t, 6)),
-            ("breitengrad", "breitengrad", lambda t: _dezimal(t, 6)),
-        ]:
-            roh = row[spalte]
-            if roh.strip():
-                try:
-                    values[feld] = umwandeln(roh)
-                except (ValueError, InvalidOperation):
-                    liste.add(zeile, spalte, roh, "keine gültige Zahl")
-        if values["laengengrad"] == 0 and values["breitengrad"] == 0:
-            # "0,0" marks an area without coordinates (the German-Luxembourg condominium), not a place at 0°/0°.
-            values["laengengrad"] = values["breitengrad"] = None
-        if values["einwohner"] is not None and values["einwohner"] < 0:
-            liste.add(zeile, "bevoelkerung", row["bevoelkerung"], "negative Einwohnerzahl")
-        plz = row["postleitzahl"].strip()
-        if plz and not re.fullmatch(r"[0-9]{5}", plz):
-            liste.add(zeile, "postleitzahl", plz, "erwartet 5 Ziffern")
-        values["plz"] = plz
+        _gv_zahlen_und_plz(liste, zeile, row, values)
         je_ebene[ebene][ars] = values
 
+    _gv_eltern(je_ebene, zeile_von, liste)
+    if fehler:
+        raise ImportFehler(fehler)
+    return je_ebene
+
+
+def _gv_zahlen_und_plz(liste: Fehlerliste, zeile: int, row: dict, values: dict) -> None:
+    """Population, area, coordinates and postcode of one row into ``values``; bad numbers into ``liste``."""
+    for spalte, feld, umwandeln in [
+        ("bevoelkerung", "einwohner", _ganzzahl),
+        ("flaeche", "flaeche", lambda t: _dezimal(t, 2)),
+        ("laengengrad", "laengengrad", lambda t: _dezimal(t, 6)),
+        ("breitengrad", "breitengrad", lambda t: _dezimal(t, 6)),
+    ]:
+        roh = row[spalte]
+        if roh.strip():
+            try:
+                values[feld] = umwandeln(roh)
+            except (ValueError, InvalidOperation):
+                liste.add(zeile, spalte, roh, "keine gültige Zahl")
+    if values["laengengrad"] == 0 and values["breitengrad"] == 0:
+        # "0,0" marks an area without coordinates (the German-Luxembourg condominium), not a place at 0°/0°.
+        values["laengengrad"] = values["breitengrad"] = None
+    if values["einwohner"] is not None and values["einwohner"] < 0:
+        liste.add(zeile, "bevoelkerung", row["bevoelkerung"], "negative Einwohnerzahl")
+    plz = row["postleitzahl"].strip()
+    if plz and not re.fullmatch(r"[0-9]{5}", plz):
+        liste.add(zeile, "postleitzahl", plz, "erwartet 5 Ziffern")
+    values["plz"] = plz
+
+
+def _gv_eltern(je_ebene: dict, zeile_von: dict[str, int], liste: Fehlerliste) -> None:
+    """Every key's parent (``_eltern``); a parent missing from the file is an error at the child's line."""
     alle = set(zeile_von)
     for ebene in GV_REIHENFOLGE:
         for ars, values in je_ebene[ebene].items():
@@ -156,9 +169,6 @@ def lese_gemeindeverzeichnis(path: Path) -> dict[Ebene, dict[str, dict]]:
             if eltern is not None and eltern not in alle:
                 liste.add(zeile_von[ars], "satzart", ars, f"übergeordneter Schlüssel {eltern} fehlt in der Datei")
             values["_eltern"] = eltern
-    if fehler:
-        raise ImportFehler(fehler)
-    return je_ebene
 
 
 def import_gemeindeverzeichnis(path: Path, zaehler: Zaehler) -> None:
