@@ -213,7 +213,8 @@ def test_zwei_schreiber_auf_einer_zeile_kein_deadlock(django_db_blocker):
                 time.sleep(0.5)  # t2 is now inside its save of z
                 PhasenStatus.objects.get(pk=z.pk).save()
                 ablauf.append("t1-z")
-            ablauf.append("t1-commit")
+                time.sleep(0.3)
+                ablauf.append("t1-commit")  # t2 is still waiting (checked below): it cannot pass before our commit
         except Exception as f:  # noqa: BLE001 — the assertion below names it
             fehler.append(("t1", f))
         finally:
@@ -240,7 +241,7 @@ def test_zwei_schreiber_auf_einer_zeile_kein_deadlock(django_db_blocker):
         f.join(30)
     try:
         assert fehler == []
-        assert ablauf == ["t1-a", "t1-z", "t1-commit", "t2-z", "t2-commit"]
+        assert ablauf == ["t1-a", "t1-z", "t1-commit", "t2-z", "t2-commit"]  # "t1-commit": just before it
         eintraege = _eigene_verbindung(
             django_db_blocker,
             lambda: list(Aenderung.objects.filter(id__gt=vorher, modell="themenfelder.PhasenStatus").order_by("id")),
