@@ -62,7 +62,7 @@ def main():
     from django.conf import settings
     from django.db import transaction
 
-    from catalog.importers import import_gemeindeverzeichnis
+    from catalog.importers.quellen import import_gemeindeverzeichnis
     from core.aenderungen import protokoll_aus
     from core.importing import Zaehler
 

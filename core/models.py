@@ -33,7 +33,9 @@ class Aenderung(models.Model):
     zeitpunkt = models.DateTimeField(_("Zeitpunkt"))
     #: Whole seconds since the epoch, strictly greater than any earlier transaction's: Last-Modified.
     sekunde = models.BigIntegerField(_("Sekunde"))
-    transaktion = models.CharField(_("Transaktion"), max_length=32, db_index=True)
+    # No index: nothing looks entries up by it, and an import writes thousands of entries with the same value (the
+    # entries of one transaction are contiguous in id anyway, see core.aenderungen).
+    transaktion = models.CharField(_("Transaktion"), max_length=32)
     land_ars = models.CharField(_("Land (ARS)"), max_length=2, blank=True)
     gebiet_ars = models.CharField(_("Gebietskörperschaft (ARS)"), max_length=12, blank=True)
     themenfeld = models.CharField(_("Themenfeld"), max_length=100, blank=True)

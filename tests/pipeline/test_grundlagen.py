@@ -275,3 +275,21 @@ def _eigene_verbindung(django_db_blocker, funktion):
     faden.start()
     faden.join(30)
     return ergebnis[0]
+
+
+@pytest.mark.postgres  # the path of many created rows on PostgreSQL: after-images written by to_jsonb(row)
+def test_import_angelegte_zeilen_haben_ihr_vollstaendiges_abbild():
+    """The session's import created all Gebietskörperschaften in bulk: each entry holds the row as stored."""
+    felder = {f.attname for f in Gebietskoerperschaft._meta.concrete_fields}
+    eintraege = list(
+        Aenderung.objects.filter(modell="catalog.Gebietskoerperschaft", aktion="angelegt").order_by("id")[:3000]
+    )
+    assert len(eintraege) == 3000
+    zeilen = Gebietskoerperschaft.objects.in_bulk([e.objekt_id for e in eintraege])
+    for e in eintraege:
+        g = zeilen[e.objekt_id]
+        assert set(e.nachher) == felder and e.vorher is None
+        assert e.nachher["ars"] == e.schluessel == g.ars and e.nachher["name"] == g.name
+        assert e.nachher["land_id"] == g.land_id and e.nachher["einwohner"] == g.einwohner
+        assert e.gebiet_ars == g.ars and e.land_ars == g.ars[:2] and e.wie == "command"
+    assert [e.id for e in eintraege] == sorted(e.id for e in eintraege)
