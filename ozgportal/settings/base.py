@@ -215,8 +215,8 @@ SESSION_COOKIE_HTTPONLY = True
 
 # --- E-mail ---------------------------------------------------------------------------------------
 # EMAIL_URL, e.g. smtp+tls://user:password@mail.example.org:587 or smtps://… (django-environ's email_url);
-# consolemail:// writes mails to the log. Sending runs as a Celery task that retries failures with backoff
-# (opendata.tasks.email_senden) and logs each failure.
+# consolemail:// writes mails to the log. Followers' mails wait in an outbox and are sent, and retried with backoff,
+# by opendata.tasks.emails_senden and every relay run; opendata.tasks.email_senden sends a single mail with retries.
 vars().update(env.email_url("EMAIL_URL", default="smtp://localhost:25"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="OZG-Portal <noreply@localhost>")
 # Sender of the error mails Django sends to ADMINS.

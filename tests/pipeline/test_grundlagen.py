@@ -180,8 +180,9 @@ def test_commit_reihenfolge_gleich_id_reihenfolge(django_db_blocker):
     ids = dict(e for e in ereignisse if e[1])
     assert sorted(e[0] for e in ereignisse) == ["t1", "t1-commit", "t2"]
     assert ids["t2"] > ids["t1"]
-    with django_db_blocker.unblock():
-        Aenderung.objects.filter(id__in=ids.values()).delete()
+    # On a connection of its own: the test's connection is inside the test transaction, which is rolled back, and
+    # the committed entries would reach the next test's relay.
+    _eigene_verbindung(django_db_blocker, lambda: Aenderung.objects.filter(id__in=ids.values()).delete())
 
 
 @pytest.mark.postgres  # row locks against the advisory lock: only PostgreSQL has both
