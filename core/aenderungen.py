@@ -200,12 +200,6 @@ def _werte(obj) -> dict:
     return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
 
 
-#: ``nachher`` of a created row: the row as stored, read by the database itself (``to_jsonb``) while writing the
-#: entry. The same after-image without building, encoding, sending and parsing it in Python: for an import of
-#: 16,068 new rows that was most of the log's cost.
-AUS_DER_ZEILE = object()
-
-
 # --- Writing entries ------------------------------------------------------------------------------------
 def eintragen(eintraege: list[dict], objs: list, using: str | None = None, gesperrt: bool = False) -> list[dict]:
     """Write log entries (one dict per changed row, ``objs`` in the same order) in the current transaction.
@@ -246,9 +240,7 @@ def eintragen(eintraege: list[dict], objs: list, using: str | None = None, gespe
                     "themenfeld": themenfeld,
                 }
             )
-        if zeilen[0]["nachher"] is AUS_DER_ZEILE:
-            _aus_der_tabelle(verbindung, zeilen, type(objs[0]))
-        elif verbindung.vendor == "postgresql" and len(zeilen) > 200:
+        if verbindung.vendor == "postgresql" and len(zeilen) > 200:
             _kopieren(verbindung, zeilen)  # COPY: an import's thousands of entries at a fraction of INSERT's cost
         else:
             Aenderung.objects.using(using).bulk_create([Aenderung(**z) for z in zeilen], batch_size=1000)
@@ -256,31 +248,93 @@ def eintragen(eintraege: list[dict], objs: list, using: str | None = None, gespe
     return zeilen
 
 
-def _aus_der_tabelle(verbindung, zeilen, model):
-    """Write the entries of created rows of ``model`` in one INSERT … SELECT, after-images by ``to_jsonb(row)``.
+def _angelegt_aus_der_tabelle(model, objs, historie, gesperrt: bool) -> int:
+    """Entries for many created rows of ``model``, written by the database in one INSERT … SELECT.
 
-    PostgreSQL only, integer primary keys only (``bulk_schreiben`` decides); ids in list order (ORDER BY).
+    PostgreSQL only, integer primary keys only (``bulk_schreiben`` decides). Everything an entry says about its
+    row is read from the row as stored: the after-image (``to_jsonb``), the public key and the scope (Land/Gebiet
+    ARS, Themenfeld slug, by joins). Python sends only the primary keys (and history ids): for an import of 16,068
+    new rows, building, encoding and sending per-row values was most of the log's cost. Ids in list order.
     """
-    erste = zeilen[0]
-    pk = model._meta.pk.column
-    sql = f"""
-        INSERT INTO core_aenderung (modell, schluessel, objekt_id, aktion, nachher, historie_id, wie, wer, user_id,
-                                    zeitpunkt, sekunde, transaktion, land_ars, gebiet_ars, themenfeld)
-        SELECT %s, u.schluessel, u.objekt_id, %s, to_jsonb(t), u.historie_id, %s, %s, %s, %s, %s, %s,
-               u.land_ars, u.gebiet_ars, u.themenfeld
-        FROM unnest(%s::bigint[], %s::text[], %s::bigint[], %s::text[], %s::text[], %s::text[])
-             WITH ORDINALITY AS u(objekt_id, schluessel, historie_id, land_ars, gebiet_ars, themenfeld, nr)
-        JOIN {verbindung.ops.quote_name(model._meta.db_table)} t ON t.{verbindung.ops.quote_name(pk)} = u.objekt_id
-        ORDER BY u.nr
-    """
-    spalten = ("objekt_id", "schluessel", "historie_id", "land_ars", "gebiet_ars", "themenfeld")
-    parameter = [erste[k] for k in ("modell", "aktion", "wie", "wer", "user_id", "zeitpunkt", "sekunde", "transaktion")]
-    parameter += [[z[k] for z in zeilen] for k in spalten]
-    with verbindung.cursor() as cur:
-        cur.execute(sql, parameter)
-        # Every row was written in this transaction: a missing one would be a lost entry, so fail loudly.
-        if cur.rowcount != len(zeilen):
-            raise RuntimeError(f"Änderungsprotokoll: {cur.rowcount} statt {len(zeilen)} Einträge ({model._meta.label})")
+    using = router.db_for_write(Aenderung)
+    verbindung = connections[using]
+    k = kontext_modul.aktuell()
+    qn = verbindung.ops.quote_name
+    spalten = {f.attname: f.column for f in model._meta.concrete_fields}
+    tabelle = lambda label: qn(apps.get_model(label)._meta.db_table)  # noqa: E731
+    joins = []
+
+    def verbinden_mit(label, links, alias):
+        joins.append(
+            f"LEFT JOIN {tabelle(label)} {alias} ON {alias}.{qn(apps.get_model(label)._meta.pk.column)} = {links}"
+        )
+        return alias
+
+    def spalte(label, feld):
+        return qn(apps.get_model(label)._meta.get_field(feld).column)
+
+    # The same rules as _schluessel and _Bereiche.fuer, as SQL over the stored row.
+    schluessel = [f"NULLIF(left(t.{qn(spalten[f])}::text, 200), '')" for f in SCHLUESSELFELDER if f in spalten]
+    schluessel = f"COALESCE({', '.join([*schluessel, f't.{qn(model._meta.pk.column)}::text'])})"
+    if model._meta.label == "catalog.Gebietskoerperschaft":
+        gebiet = f"COALESCE(t.{spalte('catalog.Gebietskoerperschaft', 'ars')}, '')"
+    else:
+        faelle = [
+            f"WHEN t.{qn(spalten[a])} IS NOT NULL "
+            f"THEN COALESCE({verbinden_mit('catalog.Gebietskoerperschaft', f't.{qn(spalten[a])}', f'g{i}')}.ars, '')"
+            for i, a in enumerate(("kommune_id", "gebiet_id", "land_id"))
+            if a in spalten
+        ]
+        gebiet = f"CASE {' '.join(faelle)} ELSE '' END" if faelle else "''"
+    if model._meta.label == "catalog.Themenfeld":
+        themenfeld = f"t.{spalte('catalog.Themenfeld', 'slug')}"
+    else:
+        faelle = []
+        if "themenfeld_id" in spalten:
+            tf = verbinden_mit("catalog.Themenfeld", f"t.{qn(spalten['themenfeld_id'])}", "tf0")
+            faelle.append(f"WHEN t.{qn(spalten['themenfeld_id'])} IS NOT NULL THEN COALESCE({tf}.slug, '')")
+        if "leistung_id" in spalten:
+            le = verbinden_mit("catalog.Leistung", f"t.{qn(spalten['leistung_id'])}", "le1")
+            la = verbinden_mit("catalog.Lage", f"{le}.{spalte('catalog.Leistung', 'lage')}", "la1")
+            tf = verbinden_mit("catalog.Themenfeld", f"{la}.{spalte('catalog.Lage', 'themenfeld')}", "tf1")
+            faelle.append(f"WHEN t.{qn(spalten['leistung_id'])} IS NOT NULL THEN COALESCE({tf}.slug, '')")
+        if "lage_id" in spalten:
+            la = verbinden_mit("catalog.Lage", f"t.{qn(spalten['lage_id'])}", "la2")
+            tf = verbinden_mit("catalog.Themenfeld", f"{la}.{spalte('catalog.Lage', 'themenfeld')}", "tf2")
+            faelle.append(f"WHEN t.{qn(spalten['lage_id'])} IS NOT NULL THEN COALESCE({tf}.slug, '')")
+        themenfeld = f"CASE {' '.join(faelle)} ELSE '' END" if faelle else "''"
+    pks = [obj.pk for obj in objs]
+    hids = [h.history_id for h in historie] if historie else None
+    with transaction.atomic(using=using, savepoint=False):
+        lauf = _lauf(verbindung)
+        sekunde = _sperren_und_sekunde(verbindung, lauf.id, gesperrt)
+        quelle = (
+            "unnest(%s::bigint[], %s::bigint[]) WITH ORDINALITY AS u(objekt_id, historie_id, nr)"
+            if hids is not None
+            else "unnest(%s::bigint[]) WITH ORDINALITY AS u(objekt_id, nr)"
+        )
+        sql = f"""
+            INSERT INTO core_aenderung (modell, schluessel, objekt_id, aktion, nachher, historie_id, wie, wer,
+                                        user_id, zeitpunkt, sekunde, transaktion, land_ars, gebiet_ars, themenfeld)
+            SELECT %s, {schluessel}, u.objekt_id, %s, to_jsonb(t), {"u.historie_id" if hids is not None else "NULL"},
+                   %s, %s, %s, %s, %s, %s, left(s.gebiet, 2), s.gebiet, {themenfeld}
+            FROM {quelle}
+            JOIN {qn(model._meta.db_table)} t ON t.{qn(model._meta.pk.column)} = u.objekt_id
+            {" ".join(joins)}
+            CROSS JOIN LATERAL (SELECT {gebiet} AS gebiet) s
+            ORDER BY u.nr
+        """
+        parameter = [model._meta.label, Aenderung.Aktion.ANGELEGT, k.wie, k.wer, k.user_id, timezone.now()]
+        parameter += [sekunde, lauf.id, pks] + ([hids] if hids is not None else [])
+        with verbindung.cursor() as cur:
+            cur.execute(sql, parameter)
+            # Every row was written in this transaction: a missing one would be a lost entry, so fail loudly.
+            if cur.rowcount != len(pks):
+                raise RuntimeError(
+                    f"Änderungsprotokoll: {cur.rowcount} statt {len(pks)} Einträge ({model._meta.label})"
+                )
+        transaction.on_commit(lambda: _nach_commit(lauf), using=using)
+    return len(pks)
 
 
 def _kopieren(verbindung, zeilen):
@@ -336,19 +390,17 @@ def bulk_schreiben(
         if not verfolgt(model):
             return
         eintraege, objs = [], []
-        # Many created rows on PostgreSQL: the database writes their after-images itself (AUS_DER_ZEILE).
-        aus_der_zeile = (
+        # Many created rows on PostgreSQL: the database writes their entries from the stored rows.
+        if (
             connections[router.db_for_write(model)].vendor == "postgresql"
             and len(neu) > 200
             and isinstance(model._meta.pk, (models.AutoField, models.BigAutoField))
-        )
-        for obj, h in zip(neu, hist_neu or [None] * len(neu), strict=True):
-            nachher = AUS_DER_ZEILE if aus_der_zeile else _werte(obj)
-            eintraege.append({"aktion": Aenderung.Aktion.ANGELEGT, "nachher": nachher, "historie_id": _hid(h)})
-            objs.append(obj)
-        if aus_der_zeile:
-            eintragen(eintraege, objs, gesperrt=gesperrt)
-            eintraege, objs = [], []
+        ):
+            _angelegt_aus_der_tabelle(model, neu, hist_neu, gesperrt)
+        else:
+            for obj, h in zip(neu, hist_neu or [None] * len(neu), strict=True):
+                eintraege.append({"aktion": Aenderung.Aktion.ANGELEGT, "nachher": _werte(obj), "historie_id": _hid(h)})
+                objs.append(obj)
         vorher = vorher or {}
         for obj, h in zip(geaendert, hist_geaendert or [None] * len(geaendert), strict=True):
             alt = vorher.get(obj.pk)
