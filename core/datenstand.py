@@ -67,29 +67,44 @@ def aktueller_datenstand() -> Datenstand:
     return Datenstand(*zeile)
 
 
+#: The ARS prefixes of the bodies above (and the body itself): Land, Regierungsbezirk, Region, Kreis, Verband.
+_PRAEFIXE = (2, 3, 4, 5, 9, 12)
+
+
 def _bereich_sql(bereich: Gebietsbereich) -> tuple[str, list]:
-    ars = f"({bereich.ars_sql})"
-    teile, params = [], []
-    # Each part is a MAX over one index range (core migration 0003): equality on gebiet_ars for the body and the
-    # bodies above it, a range for those below it, land_ars for everything in a Land.
-    for laenge in (2, 3, 4, 5, 9, 12):
-        teile.append(f"SELECT MAX(id) FROM core_aenderung WHERE gebiet_ars = substr({ars}, 1, {laenge})")
-        params += bereich.params
-    teile.append(f"SELECT MAX(id) FROM core_aenderung WHERE land_ars = {ars}")
-    params += bereich.params
-    teile.append(
-        f"SELECT MAX(id) FROM core_aenderung WHERE gebiet_ars > {ars} AND gebiet_ars <= {ars} || '{_NEUNEN}'"
-        f" AND length({ars}) > 2"
-    )
-    params += bereich.params * 3
-    teile.append("SELECT MAX(id) FROM core_aenderung WHERE gebiet_ars = ''")
-    vereint = " UNION ALL ".join(f"SELECT ({t}) AS x" for t in teile)
-    sql = (
-        "SELECT s.id, (SELECT sekunde FROM core_aenderung WHERE id = s.id), s.katalog,"
-        " (SELECT transaktion FROM core_aenderung WHERE id = s.katalog)"
-        f" FROM (SELECT (SELECT MAX(x) FROM ({vereint}) t) AS id,"
-        " (SELECT MAX(id) FROM core_aenderung WHERE gebiet_ars = '') AS katalog) s"
-    )
+    """One statement: the highest id in the Bereich and its second, the highest id without a Gebiet and its
+    transaction. Each part reads one end of one index range (core migration 0003)."""
+    if connection.vendor == "postgresql":
+        # One lateral "newest entry" per prefix: PostgreSQL plans it once (a MAX per prefix would each be a plan).
+        praefixe = ", ".join(f"({n})" for n in _PRAEFIXE)
+        stand = f"""GREATEST(
+            (SELECT MAX(y.id) FROM p CROSS JOIN LATERAL (
+                SELECT id FROM core_aenderung WHERE gebiet_ars = p.ars ORDER BY id DESC LIMIT 1) y),
+            (SELECT MAX(y.id) FROM g CROSS JOIN LATERAL (
+                SELECT id FROM core_aenderung WHERE land_ars = g.ars ORDER BY id DESC LIMIT 1) y
+             WHERE length(g.ars) = 2),
+            (SELECT MAX(id) FROM core_aenderung, g
+             WHERE length(g.ars) > 2 AND gebiet_ars > g.ars AND gebiet_ars <= g.ars || '{_NEUNEN}'))"""
+        mit = f"""WITH g AS ({bereich.ars_sql}),
+            p AS (SELECT substr(g.ars, 1, v.n) AS ars FROM g, (VALUES {praefixe}) v(n) UNION SELECT ''),"""
+        params = list(bereich.params)
+    else:
+        # SQLite: a MAX per part (its planner is cheap); multi-argument MAX is NULL if any argument is.
+        ars = f"({bereich.ars_sql})"
+        teile = [f"SELECT MAX(id) FROM core_aenderung WHERE gebiet_ars = substr({ars}, 1, {n})" for n in _PRAEFIXE]
+        teile += [
+            f"SELECT MAX(id) FROM core_aenderung WHERE length({ars}) = 2 AND land_ars = {ars}",
+            f"SELECT MAX(id) FROM core_aenderung WHERE length({ars}) > 2 AND gebiet_ars > {ars}"
+            f" AND gebiet_ars <= {ars} || '{_NEUNEN}'",
+            "SELECT MAX(id) FROM core_aenderung WHERE gebiet_ars = ''",
+        ]
+        stand = "MAX(" + ", ".join(f"COALESCE(({t}), 0)" for t in teile) + ")"
+        mit = "WITH"
+        params = list(bereich.params) * (len(_PRAEFIXE) + 2 + 3)
+    sql = f"""{mit}
+        s AS (SELECT {stand} AS id, (SELECT MAX(id) FROM core_aenderung WHERE gebiet_ars = '') AS katalog)
+        SELECT s.id, a.sekunde, s.katalog, k.transaktion FROM s
+        LEFT JOIN core_aenderung a ON a.id = s.id LEFT JOIN core_aenderung k ON k.id = s.katalog"""
     return sql, params
 
 
@@ -98,6 +113,7 @@ def datenstand_im_bereich(bereich: Gebietsbereich) -> Datenstand:
     with connection.cursor() as cur:
         cur.execute(sql, params)
         sequenz, sekunde, katalog, transaktion = cur.fetchone()
+    # No entry at all in the Bereich: 0, like an empty log.
     return Datenstand(sequenz or 0, sekunde or 0, (katalog or 0, transaktion or ""))
 
 
