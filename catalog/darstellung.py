@@ -21,6 +21,7 @@ from .vollzieher import OFFENE_EBENEN
 KOPF = "catalog/includes/zeile_kopf.html"
 WER = "catalog/includes/zeile_wer.html"
 STAND = "catalog/includes/zeile_stand.html"
+TABELLENKOPF = "catalog/includes/leistungen_kopf.html"
 
 
 def status_text(land_status, kommune_status, synthetisch: bool = False) -> str:
@@ -32,6 +33,19 @@ def status_text(land_status, kommune_status, synthetisch: bool = False) -> str:
         teil = _("Kommune: %(status)s") % {"status": Anschlussstatus(kommune_status).label}
         teile.append(f"{teil} ({_('synthetisch')})" if synthetisch else teil)
     return "; ".join(teile) or _("kein Stand erfasst")
+
+
+_kopf_sperre = threading.Lock()
+_tabellenkoepfe: dict[str, str] = {}
+
+
+def tabellenkopf() -> str:
+    """The head row of every Lage's table, rendered once per language."""
+    sprache = get_language() or ""
+    if sprache not in _tabellenkoepfe:
+        with _kopf_sperre:
+            _tabellenkoepfe[sprache] = get_template(TABELLENKOPF).render({})
+    return _tabellenkoepfe[sprache]
 
 
 def _zeilenkoepfe(katalog) -> dict[int, str]:
@@ -76,6 +90,15 @@ def gruppen(gebiet, zeilen, vollzieher, katalog) -> list[dict]:
     """The list grouped by Themenfeld and Lage (``zeilen`` in page order), each Lage's table rows ready."""
     koepfe = _zeilenkoepfe(katalog)
     wer = _werzellen(gebiet, vollzieher)
+    stand: dict[tuple, str] = {}  # this request's status cells: no language lookup per row
+
+    def zeile(z) -> str:
+        schluessel = (z.land_status, z.kommune_status, z.synthetisch)
+        zelle = stand.get(schluessel)
+        if zelle is None:
+            zelle = stand[schluessel] = _standzelle(*schluessel)
+        return "".join((koepfe[z.leistung.pk], wer[(z.ebene, z.abgeleitet)], zelle))
+
     themenfelder = []
     for tf_name, tf_zeilen in groupby(zeilen, key=lambda z: z.leistung.themenfeld_name):
         tf_zeilen = list(tf_zeilen)
@@ -83,12 +106,7 @@ def gruppen(gebiet, zeilen, vollzieher, katalog) -> list[dict]:
         for lage_name, lage_zeilen in groupby(tf_zeilen, key=lambda z: z.leistung.lage_name):
             lage_zeilen = list(lage_zeilen)
             # Every part is template output (escaped there): the joined rows are safe HTML.
-            html = "".join(
-                koepfe[z.leistung.pk]
-                + wer[(z.ebene, z.abgeleitet)]
-                + _standzelle(z.land_status, z.kommune_status, z.synthetisch)
-                for z in lage_zeilen
-            )
+            html = "".join(map(zeile, lage_zeilen))
             lagen.append({"name": lage_name, "anzahl": len(lage_zeilen), "zeilen": mark_safe(html)})  # noqa: S308
         themenfelder.append(
             {

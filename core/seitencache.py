@@ -24,6 +24,8 @@ from core import abfrage
 from core.datenstand import bereich_setzen, datenstand_der_anfrage
 
 PERSOENLICHE_COOKIES = (settings.SESSION_COOKIE_NAME, "messages")
+#: Says whether a page came from the cache ("treffer") or was built ("neu"): for operators and the load test.
+KOPF_CACHE = "X-Ozg-Cache"
 
 
 def _cache():
@@ -54,10 +56,15 @@ def oeffentliche_seite(view=None, *, bereich=None):
             antwort = HttpResponseNotModified()
         else:
             abfrage.beobachten(request)
-            antwort = _aus_cache(etag) or view(request, *args, **kwargs)
-            if antwort.status_code != 200:
-                return antwort
-            _in_cache(request, etag, antwort)
+            antwort = _aus_cache(etag)
+            if antwort is None:
+                antwort = view(request, *args, **kwargs)
+                if antwort.status_code != 200:
+                    return antwort
+                _in_cache(request, etag, antwort)
+                antwort[KOPF_CACHE] = "neu"
+            else:
+                antwort[KOPF_CACHE] = "treffer"
         antwort["ETag"] = etag
         antwort["Last-Modified"] = http_date(stand.last_modified)
         antwort["Cache-Control"] = "no-cache"  # store, but revalidate: cheap with the ETag

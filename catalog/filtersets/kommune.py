@@ -7,6 +7,8 @@ Themenfeld or Lage slug included) is an error naming the filter and the value, a
 """
 
 from django.db.models import Exists, OuterRef, Q
+from django.template.loader import get_template
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 import django_filters
@@ -59,6 +61,8 @@ STATUS_GRUPPEN = [
     (KEIN_STAND, _("kein Stand erfasst")),
 ]
 STATUS_CHOICES = list(_flach(STATUS_GRUPPEN))
+
+OPTIONEN = "catalog/includes/filter_optionen.html"
 
 #: The filters the page offers as selects, in its order (the others work on the page too, by URL).
 SEITEN_FILTER = ("themenfeld", "lage", "ebene", "typ", "status")
@@ -182,23 +186,34 @@ class KommuneLeistungFilterSet(ApiFilterSet):
             return STATUS_GRUPPEN
         return list(self.filters[name].extra["choices"])
 
-    def auswahl(self) -> list[dict]:
-        """The page's selects: name, label, the empty choice and the options (grouped ones as optgroups)."""
-        felder = []
-        for name in SEITEN_FILTER:
-            gewaehlt = self.data.get(name, "") if self.data else ""
+    def _optionen_html(self, name, gewaehlt):
+        """The <option>s of one select, rendered once per Katalogstand, language and selected value."""
+        schluessel = ("optionen", get_language() or "", name, gewaehlt)
+        ablage = self._katalog().ableitungen
+        if schluessel not in ablage:
             optionen = []
             for wert, label in self._optionen(name):
                 if isinstance(label, list | tuple):
                     optionen.append({"gruppe": wert, "optionen": [(w, lab, w == gewaehlt) for w, lab in label]})
                 else:
                     optionen.append({"wert": wert, "label": label, "gewaehlt": wert == gewaehlt})
+            ablage[schluessel] = get_template(OPTIONEN).render({"optionen": optionen})
+        return ablage[schluessel]
+
+    def auswahl(self) -> list[dict]:
+        """The page's selects: name, label, the empty choice and the options (grouped ones as optgroups)."""
+        felder = []
+        for name in SEITEN_FILTER:
+            gewaehlt = self.data.get(name, "") if self.data else ""
+            # Only an allowed value is remembered (a made-up one would grow the store).
+            if gewaehlt not in {w for w, _l in _flach(self._optionen(name))}:
+                gewaehlt = ""
             felder.append(
                 {
                     "name": name,
                     "label": self.SEITEN_LABELS[name],
                     "leer": self.LEER_LABELS[name],
-                    "optionen": optionen,
+                    "optionen": self._optionen_html(name, gewaehlt),
                     "fehler": " ".join(self.form.errors.get(name, [])) if self.is_bound else "",
                 }
             )

@@ -17,7 +17,7 @@ from core.seitencache import oeffentliche_seite
 
 from .. import kommunenliste
 from ..choices import Ebene, EffektiveEbene
-from ..darstellung import gruppen, status_text
+from ..darstellung import gruppen, status_text, tabellenkopf
 from ..filtersets.kommune import KommuneLeistungFilterSet
 from ..importers.verwaltung import ZustaendigkeitFormat
 from ..leistungskatalog import katalog_der_anfrage
@@ -86,6 +86,7 @@ def _kommune_seite(request, schluessel, *, druck):
         "aktive_filter": aktive_filter,
         "zeilen": zeilen,
         "gruppen": themenfelder,
+        "tabellenkopf": tabellenkopf(),
         "zaehlung": je_ebene,
         "antwort": antwort_zuerst(gebiet, verwaltung, je_ebene),
         "teilnahmen": kommunenliste.teilnahmen(gebiet),

@@ -95,6 +95,7 @@ class ConditionalGetMixin:
                 and not any(len(werte) > 1 for _name, werte in request.query_params.lists())
             ):
                 response.add_post_render_callback(lambda gerendert: antwort_cache.speichern(etag, gerendert))
+                response[antwort_cache.KOPF_CACHE] = "neu"
             response["ETag"] = etag
             response["Last-Modified"] = http_date(last_modified)
             response["Cache-Control"] = CACHE_CONTROL
