@@ -23,17 +23,23 @@ THEMENFELDER = ["familie-kind", "bauen-wohnen", "mobilitaet-reisen", "querschnit
 SPRACHEN = ["de", "en"]
 ZIPF_S = float(os.environ.get("OZG_BENCH_ZIPF", "1.1"))
 _GEWICHTE = list(itertools.accumulate(1 / (r + 1) ** ZIPF_S for r in range(len(KOERPER))))
-ZAEHLER = {"treffer": 0, "neu": 0}
+#: All answers, and those whose (path, language) was asked before in this run: a miss there means a write
+#: invalidated the entry (or it was evicted), which is what scoped invalidation keeps rare.
+ZAEHLER = {"treffer": 0, "neu": 0, "wiederholt_treffer": 0, "wiederholt_neu": 0}
+GESEHEN: set[tuple[str, str]] = set()
 
 
 def beliebt():
     return random.choices(KOERPER, cum_weights=_GEWICHTE)[0]
 
 
-def zaehlen(antwort):
+def zaehlen(antwort, schluessel):
     art = antwort.headers.get("X-Ozg-Cache")
-    if art in ZAEHLER:
+    if art in ("treffer", "neu"):
         ZAEHLER[art] += 1
+        if schluessel in GESEHEN:
+            ZAEHLER[f"wiederholt_{art}"] += 1
+        GESEHEN.add(schluessel)
 
 
 @events.quitting.add_listener
@@ -49,7 +55,8 @@ class Besucher(HttpUser):
     wait_time = between(0.05, 0.2)
 
     def _get(self, pfad, name):
-        zaehlen(self.client.get(pfad, name=name, headers={"Accept-Language": random.choice(SPRACHEN)}))
+        sprache = random.choice(SPRACHEN)
+        zaehlen(self.client.get(pfad, name=name, headers={"Accept-Language": sprache}), (pfad, sprache))
 
     @task(6)
     def kommune(self):
