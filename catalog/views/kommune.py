@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from core.datenstand import bereich_setzen, datenstand_der_anfrage
+from core.datenstand import datenstand_der_anfrage
 from core.exports import csv_response, xlsx_response
 from core.seitencache import oeffentliche_seite
 
@@ -120,8 +120,9 @@ def _kommune_seite(request, schluessel, *, druck):
     return render(request, "catalog/kommune.html", kontext, status=400 if fehler else 200)
 
 
+@oeffentliche_seite(bereich=_bereich)
 def kommune_export(request, schluessel, format):
-    bereich_setzen(request, kommunenliste.gebiet_bereich(schluessel))
+    """The list as CSV/XLSX, filtered like the page; ETag and 304 like the page (no page cache: not HTML)."""
     gebiet = kommunenliste.gebiet_or_404(schluessel)
     _filterset, zeilen, fehler = _liste(request, gebiet)
     if fehler:

@@ -147,6 +147,13 @@ def test_the_catalogue_is_read_once_per_katalogstand(client, katalog_im_speicher
     # Another body, the other language, the API: the catalogue comes from memory (no query for it).
     with django_assert_num_queries(4):
         assert client.get(f"/kommunen/{ITZEHOE}/").status_code == 200
+    with django_assert_num_queries(5):  # + the whole list's counts
+        assert client.get(f"/kommunen/{ITZEHOE}/?themenfeld=familie-kind").status_code == 200
+    with django_assert_num_queries(3):  # Datenstand (ETag of the download), body, list
+        download = client.get(f"/kommunen/{ITZEHOE}/leistungen.csv")
+    assert download.status_code == 200 and download["ETag"]
+    erneut = client.get(f"/kommunen/{ITZEHOE}/leistungen.csv", headers={"If-None-Match": download["ETag"]})
+    assert erneut.status_code == 304
     with django_assert_num_queries(4):  # Datenstand, body, count, page: as before the rewrite
         assert client.get("/api/v1/kommunen/01061/leistungen/?page_size=200").status_code == 200
     # A change to the catalogue is a new Katalogstand: read again, with the new name.
