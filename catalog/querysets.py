@@ -1,7 +1,7 @@
 """Reusable query logic of the catalogue, attached to the models with ``as_manager()``."""
 
 from django.db import models
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import F, FilteredRelation, Q
 
 from .choices import Ebene
 from .zustaendigkeit import effektive_ebene
@@ -23,38 +23,37 @@ class GebietskoerperschaftQuerySet(models.QuerySet):
 
 
 class LeistungQuerySet(models.QuerySet):
-    def mit_zustaendigkeit(self, land):
-        """Annotate ``zustaendigkeit_erfasst``: the level recorded for the whole Leistung in ``land``, or None."""
-        # models.py builds its managers from this module, so the models are looked up when the query is built.
-        from .models import Zustaendigkeit
-
-        erfasst = Zustaendigkeit.objects.filter(land=land, leistung=OuterRef("pk"), leika_leistung__isnull=True).values(
-            "ebene"
-        )[:1]
-        return self.annotate(zustaendigkeit_erfasst=Subquery(erfasst))
-
     def fuer_kommune(self, gebiet):
         """The OZG-Leistungen as a Kommune (or Land) sees them: who executes each there, and where it stands.
 
         Annotates ``zustaendigkeit_erfasst`` (recorded level in the Kommune's Land or None), ``ebene`` (an
-        ``EffektiveEbene`` value: recorded, else derived), ``land_status``/``land_reifegrad`` (Umsetzungsstand
-        in the Land) and ``kommune_status`` (KommunaleUmsetzung of this Gebietskörperschaft). All in one query.
+        ``EffektiveEbene`` value: recorded, else derived, see ``catalog.zustaendigkeit``), ``land_status``/
+        ``land_reifegrad`` (Umsetzungsstand in the Land), ``kommune_status``/``kommune_synthetisch``
+        (KommunaleUmsetzung of this body). One row per Leistung: each is a LEFT JOIN on a unique key (the
+        Zuständigkeit for the whole Leistung, the Land's Umsetzungsstand, the Kommune's row), not a correlated
+        subquery; no ordering is inherited (the caller orders), no other table is joined.
         """
-        # As above: models.py imports this module.
-        from .models import KommunaleUmsetzung, Umsetzungsstand
-
         land_id = gebiet.pk if gebiet.land_id is None else gebiet.land_id
-        stand_im_land = Umsetzungsstand.objects.filter(land_id=land_id, leistung=OuterRef("pk"))
-        in_kommune = KommunaleUmsetzung.objects.filter(kommune=gebiet, leistung=OuterRef("pk"))
         return (
-            self.mit_zustaendigkeit(land_id)
-            .annotate(
-                ebene=effektive_ebene(),
-                land_status=Subquery(stand_im_land.values("status")[:1]),
-                land_reifegrad=Subquery(stand_im_land.values("reifegrad")[:1]),
-                kommune_status=Subquery(in_kommune.values("status")[:1]),
+            self.alias(
+                zust=FilteredRelation(
+                    "zustaendigkeiten",
+                    condition=Q(zustaendigkeiten__land_id=land_id, zustaendigkeiten__leika_leistung__isnull=True),
+                ),
+                im_land=FilteredRelation("umsetzungsstaende", condition=Q(umsetzungsstaende__land_id=land_id)),
+                in_kommune=FilteredRelation(
+                    "kommunale_umsetzungen", condition=Q(kommunale_umsetzungen__kommune_id=gebiet.pk)
+                ),
             )
-            .select_related("lage__themenfeld")
+            .annotate(
+                zustaendigkeit_erfasst=F("zust__ebene"),
+                ebene=effektive_ebene(),
+                land_status=F("im_land__status"),
+                land_reifegrad=F("im_land__reifegrad"),
+                kommune_status=F("in_kommune__status"),
+                kommune_synthetisch=F("in_kommune__synthetisch"),
+            )
+            .order_by()
         )
 
     def suche(self, text: str):

@@ -4,8 +4,9 @@ The Typisierung alone tells "Bund" (Typ 1), "Kommune" (Typ 5) or "Land oder Komm
 executes a 2/3/4 service in a Land is set by that Land's law and is "noch nicht erfasst" until an editor records
 it. Every answer says whether it was recorded or derived.
 
-The same rule exists twice on purpose: ``ermittle`` for one object in Python, ``effektive_ebene`` as a database
-expression so lists can be filtered and counted per level in SQL.
+The rule is defined once, as data (``ABGELEITET``); everything else renders it: ``ermittle`` for one object in
+Python, ``effektive_ebene`` as a database expression so lists (Kommune page, its API, downloads) are filtered and
+counted per level in SQL, and ``berichte.services.builders`` writes the same mapping into its report SQL.
 """
 
 from dataclasses import dataclass

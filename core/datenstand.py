@@ -1,10 +1,18 @@
-"""The data version behind ETag, Last-Modified and the page and API caches: the log's highest committed id.
+"""The data version behind ETag, Last-Modified and the page and API caches: the change log's highest committed id,
+over everything or over one *Bereich* (the entries that can change one body's page).
 
-Read from the database on every conditional request (one indexed query, ``ORDER BY id DESC LIMIT 1``), never
-from a cache: a cache that failed to take a write can then cost a miss, but can never confirm stale data.
-Correct because log entries commit in id order (``core.aenderungen``): once id N is visible, every committed
-change up to N is too, and a later commit always brings a higher id. A request reads the version *before* its
-data, so a body is at worst newer than its ETag (costing one extra 200), never older.
+Read from the database on every conditional request (one indexed query), never from a cache: a cache that failed
+to take a write can then cost a miss, but can never confirm stale data. Correct because log entries commit in id
+order (``core.aenderungen``): once id N is visible, every committed change up to N is too, and a later commit
+always brings a higher id, also within any Bereich. A request reads the version *before* its data, so a body is at
+worst newer than its ETag (costing one extra 200), never older.
+
+A Bereich follows the log's scope columns (``gebiet_ars``, ``land_ars``): a body's page depends on the entries of
+the body itself, of the bodies above it (the ARS prefixes: Land, Regierungsbezirk, Kreis, Gemeindeverband), of the
+bodies below it (ARS starting with its own; for a Land: ``land_ars``), and on every entry without a Gebiet (the
+catalogue and everything not tied to a body). So one Kommune's edit renews that Kommune's, its Verband's, Kreis's
+and Land's versions and leaves the other 16,000 bodies' versions alone. The same query also returns the highest
+entry without a Gebiet, the *Katalogstand*: data that is the same for every body is built once per Katalogstand.
 """
 
 import hashlib
@@ -13,11 +21,16 @@ from dataclasses import dataclass
 
 from django.db import connection
 
+#: Upper end of "every ARS starting with this one" (ARS are digits, at most 12; compare within one collation).
+_NEUNEN = "9" * 12
+
 
 @dataclass(frozen=True)
 class Datenstand:
     sequenz: int
     zeitstempel: int  # whole seconds; strictly increasing per committing transaction (see aenderungen)
+    #: (id, transaction) of the highest entry without a Gebiet; None when the version was read over everything.
+    katalog: tuple[int, str] | None = None
 
     @property
     def token(self) -> str:
@@ -33,6 +46,18 @@ class Datenstand:
         return min(self.zeitstempel, int(time.time()))
 
 
+@dataclass(frozen=True)
+class Gebietsbereich:
+    """The log entries that can change the pages of one body, named by a scalar SQL subquery for its ARS.
+
+    The layer that knows the body's table (catalog) supplies the subquery, so a conditional request resolves an
+    AGS to its ARS in the same single query: a 304 stays one query.
+    """
+
+    ars_sql: str
+    params: tuple
+
+
 def aktueller_datenstand() -> Datenstand:
     with connection.cursor() as cur:
         cur.execute("SELECT id, sekunde FROM core_aenderung ORDER BY id DESC LIMIT 1")
@@ -40,6 +65,61 @@ def aktueller_datenstand() -> Datenstand:
     if zeile is None:
         return Datenstand(0, 0)
     return Datenstand(*zeile)
+
+
+#: The ARS prefixes of the bodies above (and the body itself): Land, Regierungsbezirk, Region, Kreis, Verband.
+_PRAEFIXE = (2, 3, 4, 5, 9, 12)
+
+
+def _bereich_sql(bereich: Gebietsbereich) -> tuple[str, list]:
+    """One statement: the highest id in the Bereich and its second, the highest id without a Gebiet and its
+    transaction. Each part reads one end of one index range (core migration 0003)."""
+    if connection.vendor == "postgresql":
+        # One lateral "newest entry" per prefix: PostgreSQL plans it once (a MAX per prefix would each be a plan).
+        praefixe = ", ".join(f"({n})" for n in _PRAEFIXE)
+        stand = f"""GREATEST(
+            (SELECT MAX(y.id) FROM p CROSS JOIN LATERAL (
+                SELECT id FROM core_aenderung WHERE gebiet_ars = p.ars ORDER BY id DESC LIMIT 1) y),
+            (SELECT MAX(y.id) FROM g CROSS JOIN LATERAL (
+                SELECT id FROM core_aenderung WHERE land_ars = g.ars ORDER BY id DESC LIMIT 1) y
+             WHERE length(g.ars) = 2),
+            (SELECT MAX(id) FROM core_aenderung, g
+             WHERE length(g.ars) > 2 AND gebiet_ars > g.ars AND gebiet_ars <= g.ars || '{_NEUNEN}'))"""
+        mit = f"""WITH g AS ({bereich.ars_sql}),
+            p AS (SELECT substr(g.ars, 1, v.n) AS ars FROM g, (VALUES {praefixe}) v(n) UNION SELECT ''),"""
+        params = list(bereich.params)
+    else:
+        # SQLite: a MAX per part (its planner is cheap); multi-argument MAX is NULL if any argument is.
+        ars = f"({bereich.ars_sql})"
+        teile = [f"SELECT MAX(id) FROM core_aenderung WHERE gebiet_ars = substr({ars}, 1, {n})" for n in _PRAEFIXE]
+        teile += [
+            f"SELECT MAX(id) FROM core_aenderung WHERE length({ars}) = 2 AND land_ars = {ars}",
+            f"SELECT MAX(id) FROM core_aenderung WHERE length({ars}) > 2 AND gebiet_ars > {ars}"
+            f" AND gebiet_ars <= {ars} || '{_NEUNEN}'",
+            "SELECT MAX(id) FROM core_aenderung WHERE gebiet_ars = ''",
+        ]
+        stand = "MAX(" + ", ".join(f"COALESCE(({t}), 0)" for t in teile) + ")"
+        mit = "WITH"
+        params = list(bereich.params) * (len(_PRAEFIXE) + 2 + 3)
+    sql = f"""{mit}
+        s AS (SELECT {stand} AS id, (SELECT MAX(id) FROM core_aenderung WHERE gebiet_ars = '') AS katalog)
+        SELECT s.id, a.sekunde, s.katalog, k.transaktion FROM s
+        LEFT JOIN core_aenderung a ON a.id = s.id LEFT JOIN core_aenderung k ON k.id = s.katalog"""
+    return sql, params
+
+
+def datenstand_im_bereich(bereich: Gebietsbereich) -> Datenstand:
+    sql, params = _bereich_sql(bereich)
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+        sequenz, sekunde, katalog, transaktion = cur.fetchone()
+    # No entry at all in the Bereich: 0, like an empty log.
+    return Datenstand(sequenz or 0, sekunde or 0, (katalog or 0, transaktion or ""))
+
+
+def bereich_setzen(request, bereich: Gebietsbereich | None) -> None:
+    """Name the Bereich this request answers for, before anything reads its Datenstand."""
+    getattr(request, "_request", request).ozg_bereich = bereich
 
 
 def datenstand_der_anfrage(request) -> Datenstand:
@@ -50,5 +130,6 @@ def datenstand_der_anfrage(request) -> Datenstand:
     """
     roh = getattr(request, "_request", request)
     if not hasattr(roh, "ozg_datenstand"):
-        roh.ozg_datenstand = aktueller_datenstand()
+        bereich = getattr(roh, "ozg_bereich", None)
+        roh.ozg_datenstand = aktueller_datenstand() if bereich is None else datenstand_im_bereich(bereich)
     return roh.ozg_datenstand

@@ -26,7 +26,7 @@ from catalog.models import (
     Umsetzungsstand,
     Zustaendigkeit,
 )
-from catalog.zustaendigkeit import ermittle
+from catalog.zustaendigkeit import Zustaendigkeitsangabe
 from core.api.fields import NestedKeyField
 
 
@@ -390,6 +390,14 @@ class KommuneLeistungSerializer(serializers.ModelSerializer):
         allow_null=True,
         help_text=_("Anschlussstatus der Kommune; leer, wenn nicht erfasst."),
     )
+    kommune_synthetisch = serializers.BooleanField(
+        read_only=True,
+        allow_null=True,
+        help_text=_(
+            "Wahr, wenn der Anschlussstatus der Kommune synthetisch ist (nur für Lasttests erzeugt, keine echten "
+            "Daten); leer, wenn kein Status erfasst ist."
+        ),
+    )
     leika_schluessel = serializers.SerializerMethodField(
         help_text=_("LeiKa-Schlüssel der gebündelten LeiKa-Leistungen (ohne leere), sortiert.")
     )
@@ -409,39 +417,40 @@ class KommuneLeistungSerializer(serializers.ModelSerializer):
             "land_status",
             "land_reifegrad",
             "kommune_status",
+            "kommune_synthetisch",
             "leika_schluessel",
         ]
         read_only_fields = fields
 
+    # Reads rows of ``catalog.kommunenliste`` (catalogue Leistung + what holds in the Land and Kommune), not model
+    # instances: the declared fields above are the schema, this builds the same dict per row without field objects.
     def get_ars(self, obj) -> str:
         return self.context["gebiet"].ars
 
     def get_ebene_text(self, obj) -> str:
-        return ermittle(obj.vollzug, obj.zustaendigkeit_erfasst).text
+        return Zustaendigkeitsangabe(EffektiveEbene(obj.ebene), obj.abgeleitet).text
 
     def get_abgeleitet(self, obj) -> bool:
-        return obj.zustaendigkeit_erfasst is None
+        return obj.abgeleitet
 
     def get_leika_schluessel(self, obj) -> list[str]:
-        return leika_schluessel(obj)
+        return list(obj.leistung.leika_schluessel)
 
-    def to_representation(self, instance):
-        # Hand-written for speed, like LeistungSerializer; tests/api/test_serializers.py checks it.
-        lage = instance.lage
-        themenfeld = lage.themenfeld
-        angabe = ermittle(instance.vollzug, instance.zustaendigkeit_erfasst)
+    def to_representation(self, zeile):
+        leistung = zeile.leistung
         return {
             "ars": self.context["gebiet"].ars,
-            "ozg_id": instance.ozg_id,
-            "name": instance.name,
-            "themenfeld": {"slug": themenfeld.slug, "name": themenfeld.name},
-            "lage": {"slug": lage.slug, "name": lage.name},
-            "vollzug": instance.vollzug,
-            "ebene": instance.ebene,
-            "ebene_text": angabe.text,
-            "abgeleitet": instance.zustaendigkeit_erfasst is None,
-            "land_status": instance.land_status,
-            "land_reifegrad": instance.land_reifegrad,
-            "kommune_status": instance.kommune_status,
-            "leika_schluessel": leika_schluessel(instance),
+            "ozg_id": leistung.ozg_id,
+            "name": leistung.name,
+            "themenfeld": {"slug": leistung.themenfeld_slug, "name": leistung.themenfeld_name},
+            "lage": {"slug": leistung.lage_slug, "name": leistung.lage_name},
+            "vollzug": leistung.vollzug,
+            "ebene": zeile.ebene,
+            "ebene_text": self.get_ebene_text(zeile),
+            "abgeleitet": zeile.abgeleitet,
+            "land_status": zeile.land_status,
+            "land_reifegrad": zeile.land_reifegrad,
+            "kommune_status": zeile.kommune_status,
+            "kommune_synthetisch": zeile.synthetisch if zeile.kommune_status is not None else None,
+            "leika_schluessel": list(leistung.leika_schluessel),
         }

@@ -21,7 +21,9 @@ from catalog.models import (
 from core.api.pagination import CursorPagination, SeitenPagination
 from core.api.views import ReadWriteViewSet, SchluesselLookupMixin
 
+from .. import kommunenliste
 from ..filtersets import api as filtersets
+from ..leistungskatalog import katalog_der_anfrage
 from . import serializers
 
 
@@ -138,6 +140,12 @@ class GebietskoerperschaftViewSet(ReadWriteViewSet):
         self.check_object_permissions(self.request, gebiet)
         return gebiet
 
+    def datenstand_bereich(self):
+        # One body's answers change only with writes in its Bereich (core.datenstand); lists stay global.
+        if self.action in ("retrieve", "leistungen") and "schluessel" in self.kwargs:
+            return kommunenliste.gebiet_bereich(self.kwargs["schluessel"])
+        return None
+
     @action(
         detail=True,
         methods=["get"],
@@ -150,14 +158,17 @@ class GebietskoerperschaftViewSet(ReadWriteViewSet):
         ordering=["ozg_id"],
     )
     def leistungen(self, request, schluessel=None, format=None):  # noqa: A002 - format suffix from the router
+        """The page's list as JSON: one query of tuples (``catalog.kommunenliste``), the rest from the catalogue."""
         gebiet = get_object_or_404(Gebietskoerperschaft.objects.by_schluessel(schluessel))
-        queryset = self.filter_queryset(Leistung.objects.fuer_kommune(gebiet).annotate(leika_liste=leika_liste()))
+        tupel = kommunenliste.werte(self.filter_queryset(Leistung.objects.fuer_kommune(gebiet)))
+        katalog = katalog_der_anfrage(request)
         context = {**self.get_serializer_context(), "gebiet": gebiet}
-        page = self.paginate_queryset(queryset)
+        page = self.paginate_queryset(tupel)
+        zeilen = kommunenliste.zeilen(tupel if page is None else page, katalog, sortiert=False)
+        daten = serializers.KommuneLeistungSerializer(zeilen, many=True, context=context).data
         if page is None:  # an export: the whole list
-            return Response(serializers.KommuneLeistungSerializer(queryset, many=True, context=context).data)
-        serializer = serializers.KommuneLeistungSerializer(page, many=True, context=context)
-        return self.get_paginated_response(serializer.data)
+            return Response(daten)
+        return self.get_paginated_response(daten)
 
 
 class OrganisationViewSet(ReadWriteViewSet):

@@ -13,7 +13,6 @@ from catalog.choices import (
     KUERZEL_LAND,
     Anschlussstatus,
     Ebene,
-    EffektiveEbene,
     OrganisationArt,
     Reifegradmodell,
     Textkennzeichen,
@@ -33,9 +32,7 @@ from catalog.models import (
 )
 from core.api.filters import ApiFilterSet, BooleanFilter, CharInFilter, IsoZeitraumFilter, NumberInFilter
 
-
-class ChoiceInFilter(django_filters.BaseInFilter, django_filters.ChoiceFilter):
-    """Comma-separated choices, each validated: ``?status=geplant,angeschlossen``."""
+from .kommune import ChoiceInFilter, KommuneLeistungFilterSet  # noqa: F401 - one FilterSet for page and API
 
 
 def schluessel_in(field_name, label, **kwargs):
@@ -254,24 +251,3 @@ class KommunaleUmsetzungFilterSet(ApiFilterSet):
     class Meta:
         model = KommunaleUmsetzung
         fields = []
-
-
-class KommuneLeistungFilterSet(ApiFilterSet):
-    """Filters of ``/kommunen/<schlüssel>/leistungen/`` (over ``Leistung.objects.fuer_kommune``)."""
-
-    ozg_id = ozg_id_in("ozg_id")
-    themenfeld = schluessel_in("lage__themenfeld__slug", _("Slug des Themenfelds, mehrere mit Komma"))
-    lage = schluessel_in("lage__slug", _("Slug der Lage, mehrere mit Komma"))
-    vollzug = choices_in("vollzug", Vollzug.choices, _("Vollzug laut Typisierung, mehrere mit Komma"))
-    ebene = choices_in("ebene", EffektiveEbene.choices, _("Vollziehende Ebene im Land, mehrere mit Komma"))
-    abgeleitet = BooleanFilter(
-        field_name="zustaendigkeit_erfasst", lookup_expr="isnull", label=_("Ebene nur abgeleitet (true/false)")
-    )
-    land_status = choices_in("land_status", UmsetzungsStatus.choices, _("Umsetzungsstand im Land, mehrere mit Komma"))
-    kommune_status = choices_in("kommune_status", Anschlussstatus.choices, _("Anschlussstatus, mehrere mit Komma"))
-
-    class Meta:
-        model = Leistung
-        fields = []
-
-    filter_q = LeistungFilterSet.filter_q

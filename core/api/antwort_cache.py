@@ -12,6 +12,8 @@ from django.http import HttpResponse
 
 MAX_BYTES = 512 * 1024  # whole-table exports are not worth the memory
 KOPIERTE_KOPFZEILEN = ("Content-Type", "Content-Disposition")
+#: Says whether a body came from the cache ("treffer") or was built ("neu"): for operators and the load test.
+KOPF_CACHE = "X-Ozg-Cache"
 
 
 def _cache():
@@ -32,6 +34,7 @@ def lesen(etag: str):
     antwort = HttpResponse(inhalt)
     for name, wert in kopf.items():
         antwort[name] = wert
+    antwort[KOPF_CACHE] = "treffer"
     return antwort
 
 

@@ -12,7 +12,7 @@ from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 from simple_history.utils import update_change_reason
 
-from core.datenstand import datenstand_der_anfrage
+from core.datenstand import bereich_setzen, datenstand_der_anfrage
 
 from . import antwort_cache, exports
 from .exceptions import CacheTreffer, NotModified, problem
@@ -37,12 +37,20 @@ def etag_fuer(request, datenstand) -> str:
 
 
 class ConditionalGetMixin:
-    """Answers GET/HEAD with ETag and Last-Modified from the global Datenstand, and 304 when they match.
+    """Answers GET/HEAD with ETag and Last-Modified from the Datenstand, and 304 when they match.
+
+    The Datenstand is the global one unless the view names a narrower Bereich (``datenstand_bereich``).
 
     Runs after authentication, permissions, throttling and content negotiation, before any query for data.
     """
 
+    def datenstand_bereich(self):
+        """The ``Gebietsbereich`` whose Datenstand this request answers for; None: the global one."""
+        return None
+
     def initial(self, request, *args, **kwargs):
+        # Before the throttle (in super().initial) reads the Datenstand: both must name the same state.
+        bereich_setzen(request, self.datenstand_bereich())
         super().initial(request, *args, **kwargs)
         self._validatoren = None
         if request.method not in ("GET", "HEAD"):
@@ -87,6 +95,7 @@ class ConditionalGetMixin:
                 and not any(len(werte) > 1 for _name, werte in request.query_params.lists())
             ):
                 response.add_post_render_callback(lambda gerendert: antwort_cache.speichern(etag, gerendert))
+                response[antwort_cache.KOPF_CACHE] = "neu"
             response["ETag"] = etag
             response["Last-Modified"] = http_date(last_modified)
             response["Cache-Control"] = CACHE_CONTROL

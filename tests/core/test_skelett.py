@@ -17,6 +17,7 @@ from pathlib import Path
 from django.contrib.admin.options import BaseModelAdmin
 from django.core.management.base import BaseCommand
 from django.db import models
+from django.http.response import HttpResponseBase
 from django.views import View
 
 import pytest
@@ -68,7 +69,13 @@ def _anliegen(modul) -> set[str]:
             if issubclass(obj, View) and not issubclass(obj, APIView):
                 gefunden.add("Seiten-View")
         elif inspect.isfunction(obj) and obj.__module__ == modul.__name__:
-            if list(inspect.signature(obj).parameters)[:1] == ["request"]:
+            signatur = inspect.signature(obj)
+            # A helper that takes the request but says it returns something else than a response is no view.
+            ergebnis = signatur.return_annotation
+            kein_view = ergebnis is not inspect.Signature.empty and not (
+                inspect.isclass(ergebnis) and issubclass(ergebnis, HttpResponseBase)
+            )
+            if list(signatur.parameters)[:1] == ["request"] and not kein_view:
                 # A plain function view of the API (e.g. the federal 404 answer) is an API view, not a page.
                 gefunden.add("API-View" if modul.__name__.endswith(".api.views") else "Seiten-View")
         elif isinstance(obj, Proxy | Task):

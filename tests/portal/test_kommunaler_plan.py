@@ -81,18 +81,18 @@ def test_plan_shows_progress_from_the_history_and_plan_by_quarter(client, plan):
 
 # Counts include the one query for the Datenstand of the change log (core.datenstand), as in test_seiten.py.
 def test_plan_queries_stay_bounded_whatever_the_number_of_rows(client, plan, django_assert_num_queries):
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(7):
         client.get(f"/kommunen/{HEILIGENSTEDTEN}/")
     gemeinde = plan
     for leistung in Leistung.objects.order_by("ozg_id")[5:45]:
         obj = KommunaleUmsetzungFactory(kommune=gemeinde, leistung=leistung, status=Anschlussstatus.ANGESCHLOSSEN)
         _aendern(obj, datetime.date(2026, 2, 1), online_url="https://example.invalid/dienst")
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(7):
         html = client.get(f"/kommunen/{HEILIGENSTEDTEN}/").content.decode()
     assert "angeschlossen 42" in html
 
 
 def test_without_rows_there_is_no_plan_section_and_no_plan_query(client, django_assert_num_queries):
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(5):
         html = client.get(f"/kommunen/{HEILIGENSTEDTEN}/").content.decode()
     assert 'id="plan"' not in html

@@ -1,6 +1,7 @@
 """The Kommune page: who executes what here, filters without JavaScript, downloads of exactly the filtered list."""
 
 import csv
+import datetime
 import io
 import re
 from html import unescape
@@ -114,16 +115,84 @@ def test_malformed_filters_get_a_clear_message_not_a_500(client, parameter):
 
 
 def test_query_count_does_not_grow_with_the_rows_shown(client, django_assert_num_queries):
-    with django_assert_num_queries(7):  # including the Datenstand (core.datenstand)
+    # Datenstand, body, catalogue (read in full inside a test's transaction, see below), list, Teilnahmen.
+    with django_assert_num_queries(5):
         alle = client.get(f"/kommunen/{ITZEHOE}/")
-    # A filter with a value adds exactly one lookup of that value, however many rows remain.
-    with django_assert_num_queries(8):
+    # A filter adds the whole list's counts (one aggregate), however many rows remain.
+    with django_assert_num_queries(6):
         wenige = client.get(f"/kommunen/{ITZEHOE}/?themenfeld=familie-kind")
     assert len(zeilen_der_seite(alle.content.decode())) > 10 * len(zeilen_der_seite(wenige.content.decode()))
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(4):
         client.get(f"/kommunen/{ITZEHOE}/leistungen.csv")
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         client.get(f"/kommunen/{ITZEHOE}/leistungen.csv?themenfeld=familie-kind")
+
+
+@pytest.fixture
+def katalog_im_speicher(monkeypatch):
+    """Outside a transaction (as in production) the catalogue is kept per Katalogstand. Tests run inside one, so
+    only the catalogue's own guard is told it is outside; the kept catalogue is dropped afterwards."""
+    from types import SimpleNamespace
+
+    from catalog import leistungskatalog
+
+    monkeypatch.setattr(leistungskatalog, "connection", SimpleNamespace(in_atomic_block=False))
+    yield
+    leistungskatalog._gespeichert = None
+
+
+def test_the_catalogue_is_read_once_per_katalogstand(client, katalog_im_speicher, django_assert_num_queries):
+    with django_assert_num_queries(5):
+        client.get(f"/kommunen/{HEILIGENSTEDTEN}/", headers={"Accept-Language": "en"})
+    # Another body, the other language, the API: the catalogue comes from memory (no query for it).
+    with django_assert_num_queries(4):
+        assert client.get(f"/kommunen/{ITZEHOE}/").status_code == 200
+    with django_assert_num_queries(5):  # + the whole list's counts
+        assert client.get(f"/kommunen/{ITZEHOE}/?themenfeld=familie-kind").status_code == 200
+    with django_assert_num_queries(3):  # Datenstand (ETag of the download), body, list
+        download = client.get(f"/kommunen/{ITZEHOE}/leistungen.csv")
+    assert download.status_code == 200 and download["ETag"]
+    erneut = client.get(f"/kommunen/{ITZEHOE}/leistungen.csv", headers={"If-None-Match": download["ETag"]})
+    assert erneut.status_code == 304
+    with django_assert_num_queries(4):  # Datenstand, body, count, page: as before the rewrite
+        assert client.get("/api/v1/kommunen/01061/leistungen/?page_size=200").status_code == 200
+    # A change to the catalogue is a new Katalogstand: read again, with the new name.
+    elterngeld = Leistung.objects.get(ozg_id=10000)
+    elterngeld.name = "Elterngeld (synthetischer Testname)"
+    elterngeld.save()
+    with django_assert_num_queries(5):
+        html = client.get(f"/kommunen/{ITZEHOE}/").content.decode()
+    assert (10000, "Elterngeld (synthetischer Testname)") in zeilen_der_seite(html)
+
+
+def test_synthetic_statuses_are_flagged_on_the_page_in_print_download_and_api(client):
+    from catalog.models import KommunaleUmsetzung
+
+    gebiet = Gebietskoerperschaft.objects.get(ags=ITZEHOE)
+    KommunaleUmsetzung.objects.create(
+        kommune=gebiet,
+        leistung=Leistung.objects.get(ozg_id=10000),
+        status="angeschlossen",
+        synthetisch=True,
+        stand=datetime.date(2026, 1, 5),
+    )
+    KommunaleUmsetzung.objects.create(
+        kommune=gebiet, leistung=Leistung.objects.get(ozg_id=10001), status="geplant", stand=datetime.date(2026, 1, 5)
+    )
+    for pfad in (f"/kommunen/{ITZEHOE}/", f"/kommunen/{ITZEHOE}/druck/"):
+        html = client.get(pfad).content.decode()
+        zeile = html.split("<td>10000</td>", 1)[1].split("</tr>", 1)[0]
+        assert 'Kommune: angeschlossen <mark class="synthetisch"' in zeile
+        echt = html.split("<td>10001</td>", 1)[1].split("</tr>", 1)[0]
+        assert "Kommune: geplant" in echt and "synthetisch" not in echt
+        assert "1 Stand der Kommune in dieser Liste ist synthetisch" in html
+        assert "Darin ist 1 synthetischer Stand" in html  # the plan counts it and says so
+    csv = {int(z[0]): z for z in csv_zeilen(client.get(f"/kommunen/{ITZEHOE}/leistungen.csv"))[1:]}
+    assert csv[10000][-1] == "Kommune: angeschlossen (synthetisch)" and csv[10001][-1] == "Kommune: geplant"
+    antwort = client.get(f"/api/v1/kommunen/{ITZEHOE}/leistungen/?ozg_id=10000,10001,10002").json()
+    je_id = {z["ozg_id"]: z for z in antwort["results"]}
+    assert je_id[10000]["kommune_synthetisch"] is True and je_id[10001]["kommune_synthetisch"] is False
+    assert je_id[10002]["kommune_synthetisch"] is None and je_id[10002]["kommune_status"] is None
 
 
 def test_land_page_shows_the_land_in_the_programme(client):

@@ -1,0 +1,119 @@
+"""Presentation of a Kommune's list: table rows from three template fragments, grouped by Themenfeld and Lage.
+
+A row is the same for every body except two cells, so it is rendered in parts, each through a template and each
+once: the row head (OZG-ID, name, LeiKa figures) per Leistung, Katalogstand and language, kept with the
+catalogue; the "Wer vollzieht hier" cell per level for the page's body (at most 16 per page); the status cell per
+combination of statuses (kept per language). A page of 557 rows joins 557 × 3 ready strings instead of rendering
+557 rows through the template engine.
+"""
+
+import threading
+from itertools import groupby
+
+from django.template.loader import get_template
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from .choices import Anschlussstatus, UmsetzungsStatus
+from .vollzieher import OFFENE_EBENEN
+
+KOPF = "catalog/includes/zeile_kopf.html"
+WER = "catalog/includes/zeile_wer.html"
+STAND = "catalog/includes/zeile_stand.html"
+TABELLENKOPF = "catalog/includes/leistungen_kopf.html"
+
+
+def status_text(land_status, kommune_status, synthetisch: bool = False) -> str:
+    """The Umsetzungsstand as shown in a table cell and in downloads (synthetic statuses say so)."""
+    teile = []
+    if land_status:
+        teile.append(_("Land: %(status)s") % {"status": UmsetzungsStatus(land_status).label})
+    if kommune_status:
+        teil = _("Kommune: %(status)s") % {"status": Anschlussstatus(kommune_status).label}
+        teile.append(f"{teil} ({_('synthetisch')})" if synthetisch else teil)
+    return "; ".join(teile) or _("kein Stand erfasst")
+
+
+_kopf_sperre = threading.Lock()
+_tabellenkoepfe: dict[str, str] = {}
+
+
+def tabellenkopf() -> str:
+    """The head row of every Lage's table, rendered once per language."""
+    sprache = get_language() or ""
+    if sprache not in _tabellenkoepfe:
+        with _kopf_sperre:
+            _tabellenkoepfe[sprache] = get_template(TABELLENKOPF).render({})
+    return _tabellenkoepfe[sprache]
+
+
+def _zeilenkoepfe(katalog) -> dict[int, str]:
+    sprache = get_language() or ""
+    koepfe = katalog.ableitungen.get(("kopf", sprache))
+    if koepfe is None:
+        vorlage = get_template(KOPF)
+        koepfe = {pk: vorlage.render({"l": leistung}) for pk, leistung in katalog.leistungen.items()}
+        katalog.ableitungen[("kopf", sprache)] = koepfe
+    return koepfe
+
+
+_stand_sperre = threading.Lock()
+_standzellen: dict[tuple, str] = {}
+
+
+def _standzelle(land_status, kommune_status, synthetisch) -> str:
+    schluessel = (get_language() or "", land_status, kommune_status, synthetisch)
+    zelle = _standzellen.get(schluessel)
+    if zelle is None:
+        # Bounded: languages × statuses in the Land × statuses in the Kommune × synthetic or not.
+        zelle = get_template(STAND).render(
+            # The page marks a synthetic status with a <mark> instead of the download's "(synthetisch)".
+            {"text": status_text(land_status, kommune_status), "synthetisch": synthetisch}
+        )
+        with _stand_sperre:
+            _standzellen[schluessel] = zelle
+    return zelle
+
+
+def _werzellen(gebiet, vollzieher) -> dict[tuple[str, bool], str]:
+    vorlage = get_template(WER)
+    zellen = {}
+    for ebene, v in vollzieher.items():
+        link = v.gebiet.get_absolute_url() if v.gebiet is not None and v.gebiet.pk != gebiet.pk else ""
+        for abgeleitet in (True, False):
+            zellen[(ebene, abgeleitet)] = vorlage.render({"v": v, "link": link, "abgeleitet": abgeleitet})
+    return zellen
+
+
+def gruppen(gebiet, zeilen, vollzieher, katalog) -> list[dict]:
+    """The list grouped by Themenfeld and Lage (``zeilen`` in page order), each Lage's table rows ready."""
+    koepfe = _zeilenkoepfe(katalog)
+    wer = _werzellen(gebiet, vollzieher)
+    stand: dict[tuple, str] = {}  # this request's status cells: no language lookup per row
+
+    def zeile(z) -> str:
+        schluessel = (z.land_status, z.kommune_status, z.synthetisch)
+        zelle = stand.get(schluessel)
+        if zelle is None:
+            zelle = stand[schluessel] = _standzelle(*schluessel)
+        return "".join((koepfe[z.leistung.pk], wer[(z.ebene, z.abgeleitet)], zelle))
+
+    themenfelder = []
+    for tf_name, tf_zeilen in groupby(zeilen, key=lambda z: z.leistung.themenfeld_name):
+        tf_zeilen = list(tf_zeilen)
+        lagen = []
+        for lage_name, lage_zeilen in groupby(tf_zeilen, key=lambda z: z.leistung.lage_name):
+            lage_zeilen = list(lage_zeilen)
+            # Every part is template output (escaped there): the joined rows are safe HTML.
+            html = "".join(map(zeile, lage_zeilen))
+            lagen.append({"name": lage_name, "anzahl": len(lage_zeilen), "zeilen": mark_safe(html)})  # noqa: S308
+        themenfelder.append(
+            {
+                "name": tf_name,
+                "lagen": lagen,
+                "anzahl": len(tf_zeilen),
+                "offen": sum(z.ebene in OFFENE_EBENEN for z in tf_zeilen),
+            }
+        )
+    return themenfelder

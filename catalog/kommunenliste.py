@@ -1,0 +1,151 @@
+"""The data of a Kommune's page and API answer: the body, its list of OZG-Leistungen, counts and surroundings.
+
+Every read is a fixed number of queries, whatever the number of rows: the list is one query of exactly the
+columns that differ per Land and Kommune (``Leistung.objects.fuer_kommune``) as tuples; names, Lage, Themenfeld and
+LeiKa figures come from the catalogue read once per Katalogstand (``catalog.leistungskatalog``).
+"""
+
+from typing import NamedTuple
+
+from django.db.models import Count, Q
+from django.http import Http404
+
+from core.datenstand import Gebietsbereich
+
+from .choices import Ebene
+from .leistungskatalog import Katalog, KatalogLeistung
+from .models import Gebietskoerperschaft, Leistung
+from .vollzieher import verwaltung_von
+
+GUELTIGE_LAENGEN = (2, 3, 4, 5, 8, 9, 12)
+
+
+def gebiet_or_404(schluessel: str) -> Gebietskoerperschaft:
+    if not schluessel.isdigit() or len(schluessel) not in GUELTIGE_LAENGEN:
+        raise Http404(
+            f"„{schluessel}“ ist kein Gemeindeschlüssel (AGS, 8 Ziffern) und kein Regionalschlüssel "
+            "(ARS, 2 bis 12 Ziffern)."
+        )
+    try:
+        return (
+            Gebietskoerperschaft.objects.by_schluessel(schluessel)
+            .select_related("parent", "kreis", "land", "parent__parent")
+            .get()
+        )
+    except Gebietskoerperschaft.DoesNotExist:
+        raise Http404(
+            f"Im Gemeindeverzeichnis gibt es keine Gebietskörperschaft mit dem Schlüssel „{schluessel}“."
+        ) from None
+
+
+def gebiet_bereich(schluessel: str) -> Gebietsbereich:
+    """The change-log Bereich of the body addressed by AGS or ARS (``core.datenstand``), resolved in SQL."""
+    tabelle = Gebietskoerperschaft._meta.db_table
+    spalte = "ags" if len(schluessel) == 8 else "ars"
+    return Gebietsbereich(f"SELECT ars FROM {tabelle} WHERE {spalte} = %s", (schluessel,))
+
+
+class KommuneZeile(NamedTuple):
+    """One row of a Kommune's list: the catalogue's Leistung and what holds for it in this Land and Kommune."""
+
+    leistung: KatalogLeistung
+    ebene: str  # EffektiveEbene value
+    abgeleitet: bool  # no Zuständigkeit recorded in the Land: derived from the Typisierung
+    land_status: str | None
+    land_reifegrad: int | None
+    kommune_status: str | None
+    synthetisch: bool  # the Kommune's status is synthetic (load tests only)
+
+
+SPALTEN = (
+    "pk", "ebene", "zustaendigkeit_erfasst", "land_status", "land_reifegrad", "kommune_status", "kommune_synthetisch",
+)  # fmt: skip
+
+
+def werte(queryset):
+    """A (filtered, ordered) ``fuer_kommune`` queryset as tuples of exactly the columns a row needs."""
+    return queryset.values_list(*SPALTEN)
+
+
+def zeilen(tupel, katalog: Katalog, *, sortiert: bool = True) -> list[KommuneZeile]:
+    """Rows from ``werte`` tuples; ``sortiert``: in the page's order (Themenfeld, Lage, OZG-ID), else as given."""
+    leistungen = katalog.leistungen
+    ergebnis = [
+        KommuneZeile(leistungen[pk], ebene, erfasst is None, land, reifegrad, kommune, bool(synthetisch))
+        for pk, ebene, erfasst, land, reifegrad, kommune, synthetisch in tupel
+    ]
+    if sortiert:
+        ergebnis.sort(key=lambda z: z.leistung.position)
+    return ergebnis
+
+
+def anzahl_aus_zeilen(alle: list[KommuneZeile]) -> dict[str, dict]:
+    """Per-level counts of the whole list, from its rows (no query)."""
+    anzahl: dict[str, dict] = {}
+    for z in alle:
+        eintrag = anzahl.setdefault(z.ebene, {"n": 0, "erfasst": 0, "kommune_erfasst": 0})
+        eintrag["n"] += 1
+        eintrag["erfasst"] += not z.abgeleitet
+        eintrag["kommune_erfasst"] += z.kommune_status is not None
+    return anzahl
+
+
+def anzahl_abfragen(gebiet) -> dict[str, dict]:
+    """Per-level counts of the whole list in one aggregate query (when the page shows a filtered list)."""
+    return {
+        z["ebene"]: z
+        for z in Leistung.objects.fuer_kommune(gebiet)
+        .values("ebene")
+        .annotate(n=Count("pk"), erfasst=Count("zustaendigkeit_erfasst"), kommune_erfasst=Count("kommune_status"))
+    }
+
+
+def teilnahmen(gebiet):
+    """Participation in Themenfeldern and Labore of this Gebietskörperschaft and of those above it."""
+    # Teilnahmen (themenfelder, a layer above) are reached through their relation to the Gebietskörperschaft.
+    modell = Gebietskoerperschaft.teilnahmen.rel.related_model.objects
+    qs = modell.select_related("themenfeld", "laborzuordnung__labor", "gebiet").order_by("themenfeld__name", "position")
+    if gebiet.ebene == Ebene.LAND:
+        return list(qs.filter(Q(gebiet=gebiet) | Q(gebiet__land=gebiet)))
+    ids = [g.pk for g in (gebiet, verwaltung_von(gebiet), gebiet.kreis, gebiet.land) if g is not None]
+    return list(qs.filter(gebiet_id__in=ids))
+
+
+def umfeld(gebiet, titel):
+    """What lies below the Gebietskörperschaft (Gemeinden, Kreise) and, for a Land, its role in the programme.
+
+    ``titel``: level → the heading of the list below (presentation supplies the translated texts).
+    """
+    if gebiet.ebene == Ebene.LAND:
+        stand = Gebietskoerperschaft.objects.filter(pk=gebiet.pk).aggregate(
+            zustaendigkeiten=Count("zustaendigkeiten", distinct=True),
+            umsetzungsstaende=Count("umsetzungsstaende", distinct=True),
+            efa_angebote=Count("efa_angebote", distinct=True),
+        )
+        return {
+            "unterebene_titel": titel[Ebene.LAND],
+            "unterebene": list(Gebietskoerperschaft.objects.filter(land=gebiet, ebene=Ebene.KREIS).order_by("name")),
+            "tandem_rollen": list(gebiet.tandem_rollen.select_related("themenfeld").order_by("themenfeld__name")),
+            "land_stand": stand,
+        }
+    if gebiet.ebene == Ebene.KREIS:
+        return {
+            "unterebene_titel": titel[Ebene.KREIS],
+            "unterebene": list(
+                Gebietskoerperschaft.objects.filter(kreis=gebiet, ebene=Ebene.GEMEINDE)
+                .select_related("parent")
+                .order_by("parent__name", "parent_id", "name")
+            ),
+            "gruppiert": True,
+        }
+    if gebiet.ebene == Ebene.GEMEINDEVERBAND:
+        return {
+            "unterebene_titel": titel[Ebene.GEMEINDEVERBAND],
+            "unterebene": list(gebiet.children.filter(ebene=Ebene.GEMEINDE).order_by("name")),
+        }
+    if gebiet.ebene in (Ebene.REGIERUNGSBEZIRK, Ebene.REGION):
+        return {
+            "unterebene_titel": titel[Ebene.REGIERUNGSBEZIRK],
+            "unterebene": list(Gebietskoerperschaft.objects.filter(ebene=Ebene.KREIS, ars__startswith=gebiet.ars)),
+        }
+    return {}
