@@ -3,12 +3,14 @@
 Every write path records its changed rows in the log (``core.aenderungen``); the relay hands the committed entries
 here, and each affected report is queued once, ``BERICHTE_ENTPRELLEN_SEKUNDEN`` later; further changes until that
 build starts add no second task (the build reads the data when it starts, so it includes them).
+
+The demand is durable (``core.relay.anfordern``, a ``Neubauauftrag`` row written in the relay's transaction): a
+build message lost with a killed worker is queued again by the minute sweep, so no rebuild is ever lost.
 """
 
 import logging
 
 from django.conf import settings
-from django.core.cache import cache
 
 from core import relay
 
@@ -40,21 +42,20 @@ BETROFFEN = {
 }
 
 
-def ausloesen(art: str, ausloeser: str = Ausloeser.AENDERUNG):
-    """Queue one debounced build of ``art`` unless one is already waiting to start."""
-    from .tasks import bericht_bauen, entprell_schluessel
+def auftrag(art: str) -> str:
+    """The key of ``art``'s rebuild demand (``core.Neubauauftrag``)."""
+    return f"bericht:{art}"
 
-    warte = settings.BERICHTE_ENTPRELLEN_SEKUNDEN
-    try:
-        # The key lives until the build starts (the task deletes it); the timeout only guards a lost task.
-        if not cache.add(entprell_schluessel(art), "1", timeout=max(warte * 20, 600)):
-            return
-        bericht_bauen.apply_async(kwargs={"art": art, "ausloeser": ausloeser}, countdown=warte, retry=False)
-    except Exception:
-        # Broker down: the relay consumer fails, keeps its cursor and is retried by the sweep.
-        logger.exception("Neubau des Berichts %s konnte nicht eingereiht werden", art)
-        cache.delete(entprell_schluessel(art))
-        raise
+
+def ausloesen(art: str, ausloeser: str = Ausloeser.AENDERUNG, bis: int | None = None):
+    """Demand a build of ``art`` covering the log up to ``bis``; queue one, debounced, unless one is waiting."""
+    if relay.anfordern(auftrag(art), "berichte.bericht_bauen", {"art": art, "ausloeser": ausloeser}, bis):
+        relay.nach_commit_senden(
+            "berichte.bericht_bauen",
+            {"art": art, "ausloeser": ausloeser},
+            [auftrag(art)],
+            countdown=settings.BERICHTE_ENTPRELLEN_SEKUNDEN,
+        )
 
 
 def verarbeiten(eintraege) -> None:
@@ -65,7 +66,7 @@ def verarbeiten(eintraege) -> None:
     for eintrag in eintraege:
         arten.update(BETROFFEN.get(eintrag.modell, ()))
     for art in sorted(arten):
-        ausloesen(art)
+        ausloesen(art, bis=eintraege[-1].id)
 
 
 def verbinden():

@@ -7,19 +7,22 @@ broker errors and are time-limited (Celery's limits plus PostgreSQL's statement_
 """
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import InterfaceError, OperationalError
 
 from celery import shared_task
 from redis.exceptions import ConnectionError as RedisConnectionError
 
+from core import relay
+
 from .choices import Ausloeser, Berichtsart
 from .services.bauen import bauen
+from .signals import auftrag
 
 QUEUE = "berichte"
 
 
 def entprell_schluessel(art: str) -> str:
+    """Cache key of the debounce before it moved into ``core.Neubauauftrag`` (durable); no longer written."""
     return f"berichte:entprellt:{art}"
 
 
@@ -44,7 +47,7 @@ def bericht_bauen(self, art: str, erzwingen: bool = False, ausloeser: str = Ausl
     """
     Berichtsart(art)  # fails fast on an unknown name
     # From here on a new change schedules a new build; changes before this point are in this build's snapshot.
-    cache.delete(entprell_schluessel(art))
+    stand = relay.beginnen([auftrag(art)])
     inline = bool(self.request.is_eager)
     ergebnis = bauen(
         art,
@@ -56,6 +59,7 @@ def bericht_bauen(self, art: str, erzwingen: bool = False, ausloeser: str = Ausl
     if ergebnis.status == "belegt":
         # Not an error: retry without using up the error retries' budget too fast.
         raise self.retry(countdown=settings.BERICHTE_BELEGT_WARTEN, max_retries=settings.BERICHTE_BELEGT_VERSUCHE)
+    relay.erledigt(stand)  # only a finished build (built or found current) settles the demand
     return ergebnis.als_dict()
 
 

@@ -33,7 +33,9 @@ class Aenderung(models.Model):
     zeitpunkt = models.DateTimeField(_("Zeitpunkt"))
     #: Whole seconds since the epoch, strictly greater than any earlier transaction's: Last-Modified.
     sekunde = models.BigIntegerField(_("Sekunde"))
-    transaktion = models.CharField(_("Transaktion"), max_length=32, db_index=True)
+    # No index: nothing looks entries up by it, and an import writes thousands of entries with the same value (the
+    # entries of one transaction are contiguous in id anyway, see core.aenderungen).
+    transaktion = models.CharField(_("Transaktion"), max_length=32)
     land_ars = models.CharField(_("Land (ARS)"), max_length=2, blank=True)
     gebiet_ars = models.CharField(_("Gebietskörperschaft (ARS)"), max_length=12, blank=True)
     themenfeld = models.CharField(_("Themenfeld"), max_length=100, blank=True)
@@ -62,3 +64,29 @@ class Konsumentenstand(models.Model):
 
     def __str__(self):
         return f"{self.name} bei #{self.letzte_id}"
+
+
+class Neubauauftrag(models.Model):
+    """A rebuild that the data needs (a report, an open-data file), recorded durably in the relay's transaction.
+
+    The relay consumer raises ``gewuenscht_bis`` (the log entry up to which the data must be reflected) and queues
+    the task; the task, when it starts, notes what it covers and, when it has finished, raises ``erledigt_bis``.
+    A message lost with a killed worker leaves ``erledigt_bis < gewuenscht_bis``: the minute sweep
+    (``core.relay.nachholen``) queues it again once nothing happened for ``NEUBAU_NACHHOLEN_SEKUNDEN``.
+    """
+
+    schluessel = models.CharField(_("Auftrag"), max_length=150, primary_key=True, help_text=_("z. B. bericht:labore"))
+    task = models.CharField(_("Celery-Task"), max_length=100)
+    argumente = models.JSONField(_("Argumente"), default=dict, encoder=DjangoJSONEncoder)
+    gewuenscht_bis = models.BigIntegerField(_("gewünscht bis Eintrag"), default=0)
+    erledigt_bis = models.BigIntegerField(_("erledigt bis Eintrag"), default=0)
+    eingereiht_am = models.DateTimeField(_("eingereiht am"), null=True, blank=True)
+    begonnen_am = models.DateTimeField(_("begonnen am"), null=True, blank=True)
+    geaendert_am = models.DateTimeField(_("geändert am"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("Neubau-Auftrag")
+        verbose_name_plural = _("Neubau-Aufträge")
+
+    def __str__(self):
+        return f"{self.schluessel}: bis #{self.gewuenscht_bis}, erledigt #{self.erledigt_bis}"

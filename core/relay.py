@@ -10,25 +10,42 @@ the next run; the others go on.
 
 Queued after every writing commit (``einreihen``), plus ``core.weiterreichen`` every minute (celery beat) for
 what a broker outage left behind. Without REDIS_URL it runs inline.
+
+Rebuilds a consumer asks for (a report, an open-data file) are durable too (``Neubauauftrag``): ``anfordern``
+records "needed up to entry N" in the consumer's transaction, the task marks what it ``begonnen`` and ``erledigt``
+has, and ``nachholen`` (every relay run) queues again what a lost message or a killed worker left undone. A broker
+only carries the wake-up call, never the only copy of the demand. Consumers may register more such catch-up
+functions (``registrieren_nachholer``, e.g. the e-mail outbox).
 """
 
 import logging
 from collections.abc import Callable
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Max, Q
+from django.db.models.functions import Greatest
+from django.utils import timezone
 
-from .models import Aenderung, Konsumentenstand
+from celery import current_app
+
+from .models import Aenderung, Konsumentenstand, Neubauauftrag
 
 logger = logging.getLogger(__name__)
 
 KONSUMENTEN: dict[str, Callable[[list[Aenderung]], None]] = {}
+NACHHOLER: dict[str, Callable[[], object]] = {}
 
 
 def registrieren(name: str, funktion: Callable[[list[Aenderung]], None]) -> None:
     """Register a consumer; it gets each committed entry once, in id order, in batches."""
     KONSUMENTEN[name] = funktion
+
+
+def registrieren_nachholer(name: str, funktion: Callable[[], object]) -> None:
+    """Register a catch-up function, called by every relay run after the consumers (e.g. due e-mails)."""
+    NACHHOLER[name] = funktion
 
 
 def einreihen() -> None:
@@ -77,3 +94,89 @@ def _konsument(name: str, funktion) -> int:
             )
             return gesamt
         gesamt += len(eintraege)
+
+
+# --- Durable rebuild demands ------------------------------------------------------------------------------
+def letzte_id() -> int:
+    return Aenderung.objects.aggregate(m=Max("id"))["m"] or 0
+
+
+def anfordern(schluessel: str, task: str, argumente: dict, bis: int | None = None) -> bool:
+    """Record (in the current transaction) that ``task(**argumente)`` must reflect the log up to entry ``bis``.
+
+    Returns True if the caller must queue the task after commit (``nach_commit_senden``); False if a queued run
+    that has not started yet exists: it reads the data when it starts, so it covers this demand too (debounce).
+    """
+    bis = letzte_id() if bis is None else bis
+    with transaction.atomic():
+        auftrag, _ = Neubauauftrag.objects.select_for_update().get_or_create(
+            schluessel=schluessel, defaults={"task": task, "argumente": argumente}
+        )
+        auftrag.gewuenscht_bis = max(auftrag.gewuenscht_bis, bis)
+        if auftrag.eingereiht_am is not None:
+            auftrag.save(update_fields=["gewuenscht_bis", "geaendert_am"])
+            return False
+        auftrag.task, auftrag.argumente, auftrag.eingereiht_am = task, argumente, timezone.now()
+        auftrag.save()
+    return True
+
+
+def nach_commit_senden(task: str, argumente: dict, schluessel: list[str], countdown: int = 0) -> None:
+    """Queue ``task`` once the current transaction has committed (inline without a broker)."""
+    transaction.on_commit(lambda: senden(task, argumente, schluessel, countdown))
+
+
+def senden(task: str, argumente: dict, schluessel: list[str], countdown: int = 0) -> bool:
+    try:
+        # By name through the app's registry: core knows no consumer's module. Eager without REDIS_URL.
+        current_app.tasks[task].apply_async(kwargs=argumente, countdown=countdown, retry=False)
+        return True
+    except Exception:
+        # Broker down: the demand stays recorded, marked "not queued", and the next relay run queues it again.
+        logger.warning("%s konnte nicht eingereiht werden; der nächste Durchlauf holt es nach", task, exc_info=True)
+        Neubauauftrag.objects.filter(schluessel__in=schluessel).update(eingereiht_am=None)
+        return False
+
+
+def beginnen(schluessel: list[str]) -> dict[str, int]:
+    """A rebuild starts: returns, per demand, the log entry its build covers (the data is read after this)."""
+    with transaction.atomic():
+        auftraege = list(Neubauauftrag.objects.select_for_update().filter(schluessel__in=schluessel))
+        # From here on a new change queues a new run: this one may have read its data before that change.
+        Neubauauftrag.objects.filter(schluessel__in=schluessel).update(eingereiht_am=None, begonnen_am=timezone.now())
+    return {a.schluessel: a.gewuenscht_bis for a in auftraege}
+
+
+def erledigt(stand: dict[str, int]) -> None:
+    """A rebuild that ``beginnen`` returned ``stand`` for has finished."""
+    for schluessel, bis in stand.items():
+        Neubauauftrag.objects.filter(schluessel=schluessel).update(
+            erledigt_bis=Greatest(F("erledigt_bis"), bis), begonnen_am=None
+        )
+
+
+def nachholen() -> int:
+    """Queue every unfinished demand that nothing happened to for ``NEUBAU_NACHHOLEN_SEKUNDEN`` (or that was never
+    queued); then run the registered catch-up functions. Returns how many rebuilds were queued again."""
+    grenze = timezone.now() - timedelta(seconds=settings.NEUBAU_NACHHOLEN_SEKUNDEN)
+    ruhig = (Q(eingereiht_am__isnull=True) | Q(eingereiht_am__lt=grenze)) & (
+        Q(begonnen_am__isnull=True) | Q(begonnen_am__lt=grenze)
+    )
+    anzahl = 0
+    with transaction.atomic():
+        offen = list(
+            Neubauauftrag.objects.select_for_update(skip_locked=True)
+            .filter(ruhig, gewuenscht_bis__gt=F("erledigt_bis"))
+            .order_by("schluessel")
+        )
+        for auftrag in offen:
+            logger.warning("Neubau %s bis #%s nicht erledigt: erneut eingereiht", auftrag, auftrag.gewuenscht_bis)
+            Neubauauftrag.objects.filter(pk=auftrag.pk).update(eingereiht_am=timezone.now(), begonnen_am=None)
+            nach_commit_senden(auftrag.task, auftrag.argumente, [auftrag.pk])
+            anzahl += 1
+    for name, funktion in list(NACHHOLER.items()):
+        try:
+            funktion()
+        except Exception:
+            logger.exception("Nachholen %s scheiterte; der nächste Durchlauf versucht es erneut", name)
+    return anzahl

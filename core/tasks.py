@@ -15,7 +15,10 @@ from celery import shared_task
     time_limit=600,
 )
 def weiterreichen() -> dict:
-    """Hand every committed, not yet handled log entry to each consumer (idempotent: cursors are transactional)."""
-    from .relay import weiterreichen as laufen
+    """Hand every committed, not yet handled log entry to each consumer (idempotent: cursors are transactional),
+    then queue again what was demanded but not done (lost rebuild messages, due e-mails)."""
+    from . import relay  # here, not at the top: relay imports this module to queue the task
 
-    return laufen()
+    ergebnis = relay.weiterreichen()
+    ergebnis["nachgeholt"] = relay.nachholen()
+    return ergebnis

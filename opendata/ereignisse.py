@@ -1,9 +1,10 @@
 """Change events read from the django-simple-history tables: one source of truth for feeds, webhooks and e-mails.
 
-Every history row of a watched model (PhasenStatus, TandemRolle, Teilnahme, Labor, Zuständigkeit, Umsetzungsstand
-in Land and Kommune) is one event: who/what changed, when, and which Themenfeld, Land, OZG-Leistung and Kommune it
-concerns. Each source is read with one query (``select_related`` for every name the text needs), so a feed costs a
-fixed number of queries however many entries it has.
+Every history row of a watched model (PhasenStatus, TandemRolle, Teilnahme, Labor, the Labor of a Teilnahme
+(LaborTeilnahme), Zuständigkeit, Umsetzungsstand in Land and Kommune) is one event: who/what changed, when, and
+which Themenfeld, Land, OZG-Leistung and Kommune it concerns. Each source is read with one query
+(``select_related`` for every name the text needs), so a feed costs a fixed number of queries however many
+entries it has.
 """
 
 import json
@@ -79,6 +80,16 @@ def _land_von_gebiet(g):
     return g if g.ebene == "land" else g.land
 
 
+def _labor_themenfeld(r):
+    return r.labor.themenfeld if r.labor else None
+
+
+def _teilnehmer(t) -> str:
+    if t is None:
+        return "?"
+    return _name(t.gebiet) if t.gebiet_id else _name(t.organisation, "kurzname")
+
+
 @dataclass(frozen=True)
 class Quelle:
     """A watched model: how to read its history and describe one row."""
@@ -148,6 +159,21 @@ QUELLEN = [
         themenfeld=lambda r: r.themenfeld,
         land=lambda r: None,
         nach_themenfeld=lambda t: Q(themenfeld_id=t.pk),
+    ),
+    Quelle(
+        # The link Teilnahme → Labor (labore.LaborTeilnahme, moved out of Teilnahme in issue 12): a Kommune joining or
+        # leaving a Labor concerns the Labor's Themenfeld and the Kommune (and its Land).
+        "labore.LaborTeilnahme",
+        ("labor__themenfeld", "teilnahme__gebiet__land", "teilnahme__organisation"),
+        lambda r: (
+            f"{_name(_labor_themenfeld(r))}: Digitalisierungslabor „{_name(r.labor, 'titel')}“ – Teilnahme "
+            f"{_teilnehmer(r.teilnahme)}"
+        ),
+        themenfeld=lambda r: _labor_themenfeld(r),
+        land=lambda r: _land_von_gebiet(r.teilnahme.gebiet) if r.teilnahme else None,
+        gebiet=lambda r: r.teilnahme.gebiet if r.teilnahme else None,
+        nach_themenfeld=lambda t: Q(labor__themenfeld_id=t.pk),
+        nach_gebiet=lambda g: Q(teilnahme__gebiet__ars__startswith=g.ars),
     ),
     Quelle(
         "catalog.Zustaendigkeit",

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .choices import ZustellStatus
@@ -156,3 +157,34 @@ class Abonnement(models.Model):
 
     def __str__(self):
         return f"{self.user} → {self.themenfeld or self.kommune}"
+
+
+class EmailAusgang(models.Model):
+    """One follower's e-mail, stored in the relay's transaction and sent afterwards (a transactional outbox).
+
+    Sent by ``opendata.emails_senden`` after the commit and retried by every run of the relay (the minute sweep,
+    or the next writing commit without Redis) with exponential backoff, until ``EMAIL_MAX_VERSUCHE`` attempts.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("Benutzer"), on_delete=models.SET_NULL, null=True, blank=True
+    )
+    empfaenger = models.EmailField(_("Empfänger"))
+    betreff = models.CharField(_("Betreff"), max_length=200)
+    text = models.TextField(_("Text"))
+    aenderung_bis = models.BigIntegerField(_("bis Eintrag im Änderungsprotokoll"), null=True, blank=True)
+    status = models.CharField(_("Status"), max_length=20, choices=ZustellStatus.choices, default=ZustellStatus.OFFEN)
+    versuche = models.PositiveSmallIntegerField(_("Versuche"), default=0)
+    fehler = models.TextField(_("Fehler"), blank=True)
+    naechster_versuch = models.DateTimeField(_("nächster Versuch"), default=timezone.now)
+    angelegt_am = models.DateTimeField(_("angelegt am"), auto_now_add=True)
+    gesendet_am = models.DateTimeField(_("gesendet am"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("E-Mail (Ausgang)")
+        verbose_name_plural = _("E-Mails (Ausgang)")
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["status", "naechster_versuch"], name="emailausgang_faellig")]
+
+    def __str__(self):
+        return f"{self.empfaenger}: {self.betreff} ({self.get_status_display()})"

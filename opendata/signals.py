@@ -2,16 +2,18 @@
 
 Every write path records its changed rows in the log (``core.aenderungen``); the relay hands committed entries here
 in sequence order, once per consumer (a transactional cursor), so nothing that was committed is missed:
-- ``opendata-dateien``: one debounced rebuild (``OPENDATA_ENTPRELLEN_SEKUNDEN``) of only the affected datasets;
+- ``opendata-dateien``: one debounced rebuild (``OPENDATA_ENTPRELLEN_SEKUNDEN``) of only the affected datasets, the
+  demand recorded durably per dataset (``core.relay.anfordern``), so a message lost with a killed worker is queued
+  again by the sweep;
 - ``opendata-webhooks``: one delivery row per (subscription, log entry), created in the relay's transaction and
   protected by a unique constraint, then delivered in order by ``opendata.webhook_zustellen``;
-- ``opendata-emails``: one e-mail per follower and writing transaction.
+- ``opendata-emails``: one e-mail per follower and writing transaction, stored in the outbox (``EmailAusgang``) in
+  the relay's transaction and sent (and retried with backoff) by ``opendata.emails_senden`` and every relay run.
 """
 
 import logging
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 
 from core import relay
@@ -20,7 +22,10 @@ from .datensaetze import BETROFFEN
 
 logger = logging.getLogger(__name__)
 
-ENTPRELL_SCHLUESSEL = "opendata:entprellt"
+
+def auftrag(name: str) -> str:
+    """The key of a dataset's rebuild demand (``core.Neubauauftrag``)."""
+    return f"opendata:{name}"
 
 
 # --- Files --------------------------------------------------------------------------------------------
@@ -41,24 +46,19 @@ def dateien_verarbeiten(eintraege) -> None:
     if settings.OPENDATA_AUTOMATISCH:
         namen = _betroffene_dateien(eintraege)
         if namen:
-            ausloesen(namen)
+            ausloesen(namen, bis=eintraege[-1].id)
 
 
-def ausloesen(namen: set) -> None:
-    """Queue one debounced rebuild; names arriving while one waits are added to the waiting set."""
-    from .tasks import dateien_bauen
-
-    warte = settings.OPENDATA_ENTPRELLEN_SEKUNDEN
-    wartend = cache.get(ENTPRELL_SCHLUESSEL)
-    if wartend is not None:
-        cache.set(ENTPRELL_SCHLUESSEL, sorted(set(wartend) | namen), timeout=max(warte * 20, 600))
-        return
-    cache.set(ENTPRELL_SCHLUESSEL, sorted(namen), timeout=max(warte * 20, 600))
-    try:
-        dateien_bauen.apply_async(kwargs={"namen": sorted(namen)}, countdown=warte, retry=False)
-    except Exception:
-        cache.delete(ENTPRELL_SCHLUESSEL)
-        raise  # the relay keeps the cursor and retries
+def ausloesen(namen: set, bis: int | None = None) -> None:
+    """Demand a rebuild of ``namen`` up to log entry ``bis``; one debounced task for those not already waiting."""
+    neu = [n for n in sorted(namen) if relay.anfordern(auftrag(n), "opendata.dateien_bauen", {"namen": [n]}, bis)]
+    if neu:
+        relay.nach_commit_senden(
+            "opendata.dateien_bauen",
+            {"namen": neu},
+            [auftrag(n) for n in neu],
+            countdown=settings.OPENDATA_ENTPRELLEN_SEKUNDEN,
+        )
 
 
 # --- Webhooks and e-mails --------------------------------------------------------------------------------
@@ -110,10 +110,17 @@ def emails_verarbeiten(eintraege) -> None:
     for ereignis in _ereignisse(eintraege):
         je_transaktion.setdefault(ereignis.transaktion, []).append(ereignis)
     for ereignisse in je_transaktion.values():
-        benachrichtigen(ereignisse)
+        benachrichtigen(ereignisse, bis=max(e.aenderung_id for e in ereignisse))
 
 
 def verbinden():
     relay.registrieren("opendata-dateien", dateien_verarbeiten)
     relay.registrieren("opendata-webhooks", webhooks_verarbeiten)
     relay.registrieren("opendata-emails", emails_verarbeiten)
+    relay.registrieren_nachholer("opendata-emails", _faellige_emails)
+
+
+def _faellige_emails():
+    from .tasks import faellige_senden
+
+    return faellige_senden()

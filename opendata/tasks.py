@@ -8,14 +8,17 @@ minute) or by calling ``webhook_zustellen`` again, since an eager task cannot wa
 
 import logging
 import smtplib
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.mail import send_mail
-from django.db import InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError, transaction
 from django.utils import timezone
 
 from celery import shared_task
+
+from core import relay
 
 from .choices import ZustellStatus
 
@@ -31,19 +34,17 @@ logger = logging.getLogger(__name__)
     time_limit=900,
 )
 def dateien_bauen(namen: list[str] | None = None) -> list[str]:
-    """Rebuild the dataset files named in the debounce set and in ``namen`` (all when both are empty)."""
+    """Rebuild the dataset files ``namen`` (every dataset when empty) and settle their rebuild demands."""
     from .bauen import alle_bauen
     from .datensaetze import alle
-    from .signals import ENTPRELL_SCHLUESSEL
+    from .signals import auftrag
 
-    # From here on a change schedules a new build; this one reads the data as of now.
-    wartend = cache.get(ENTPRELL_SCHLUESSEL) or ()
-    cache.delete(ENTPRELL_SCHLUESSEL)
-    if namen:  # the debounced rebuild; None or [] (nightly): every dataset
-        namen = sorted(set(namen) | set(wartend))
     bekannt = alle()
     namen = [n for n in (namen or bekannt) if n in bekannt]
+    # From here on a change demands a new build; this one reads the data as of now.
+    stand = relay.beginnen([auftrag(n) for n in namen])
     alle_bauen(namen)
+    relay.erledigt(stand)
     return namen
 
 
@@ -93,9 +94,10 @@ def webhooks_faellige() -> list[int]:
     return abo_ids
 
 
-def benachrichtigen(ereignisse) -> int:
-    """One e-mail per following staff user listing the changes they follow; returns how many were sent."""
-    from .models import Abonnement
+def benachrichtigen(ereignisse, bis: int | None = None) -> int:
+    """One e-mail per following staff user listing the changes they follow, stored in the outbox (in the current
+    transaction) and sent after the commit; returns how many were stored."""
+    from .models import Abonnement, EmailAusgang
 
     if not ereignisse:
         return 0
@@ -114,7 +116,7 @@ def benachrichtigen(ereignisse) -> int:
             user, bisher = je_user.get(abo.user_id, (abo.user, {}))
             bisher.update({e.id: e for e in passende})
             je_user[abo.user_id] = (user, bisher)
-    gesendet = 0
+    mails = []
     for user, liste in je_user.values():
         zeilen = [
             f"- {timezone.localtime(e.zeitpunkt):%d.%m.%Y %H:%M} {e.art_text}: {e.titel}\n  {e.link}"
@@ -125,13 +127,80 @@ def benachrichtigen(ereignisse) -> int:
             + "\n".join(zeilen)
             + "\n\nIhre Abonnements verwalten Sie in der Verwaltung unter „Abonnements (E-Mail)“.\n"
         )
-        try:
-            # Queued: the task retries a failing mail server with backoff (email_senden below).
-            email_senden.delay(f"OZG-Portal: {len(zeilen)} Änderungen", text, [user.email])
+        mails.append(
+            EmailAusgang(
+                user=user,
+                empfaenger=user.email,
+                betreff=f"OZG-Portal: {len(zeilen)} Änderungen",
+                text=text,
+                aenderung_bis=bis,
+            )
+        )
+    if mails:
+        EmailAusgang.objects.bulk_create(mails)
+        transaction.on_commit(_emails_einreihen)
+    return len(mails)
+
+
+def _emails_einreihen():
+    try:
+        emails_senden.apply_async(retry=False)
+    except Exception:  # stored in the outbox: the next relay run (the minute sweep) sends them
+        logger.warning("E-Mail-Versand nicht eingereiht; der nächste Durchlauf holt es nach", exc_info=True)
+
+
+def email_wartezeit(versuche: int) -> int:
+    """Exponential backoff of the outbox: base, 2×base, 4×base … capped at a day."""
+    return min(settings.EMAIL_BACKOFF_SEKUNDEN * 2 ** max(versuche - 1, 0), 86400)
+
+
+def faellige_senden(hoechstens: int = 500) -> int:
+    """Send the outbox's due e-mails, oldest first; returns how many were sent.
+
+    Each mail is locked while it is sent (``SKIP LOCKED``: two workers never send the same one) and its result is
+    committed with it. A failure counts an attempt and waits ``email_wartezeit``; after ``EMAIL_MAX_VERSUCHE``
+    attempts the mail is given up (logged as an error). An unreachable server ends the round: the next mails
+    would fail the same way. A worker killed between the SMTP answer and the commit sends that one mail again.
+    """
+    from .models import EmailAusgang
+
+    gesendet = 0
+    for _ in range(hoechstens):
+        with transaction.atomic():
+            mail = (
+                EmailAusgang.objects.select_for_update(skip_locked=True)
+                .filter(status__in=[ZustellStatus.OFFEN, ZustellStatus.FEHLER], naechster_versuch__lte=timezone.now())
+                .order_by("naechster_versuch", "id")
+                .first()
+            )
+            if mail is None:
+                return gesendet
+            mail.versuche += 1
+            try:
+                send_mail(mail.betreff, mail.text, None, [mail.empfaenger])
+            except (smtplib.SMTPException, OSError) as fehler:
+                mail.fehler = f"{type(fehler).__name__}: {fehler}"[:2000]
+                if mail.versuche >= settings.EMAIL_MAX_VERSUCHE:
+                    mail.status = ZustellStatus.AUFGEGEBEN
+                    logger.error("E-Mail #%s nach %d Versuchen nicht gesendet: %s", mail.pk, mail.versuche, fehler)
+                else:
+                    mail.status = ZustellStatus.FEHLER
+                    mail.naechster_versuch = timezone.now() + timedelta(seconds=email_wartezeit(mail.versuche))
+                    logger.warning("E-Mail #%s: Versuch %d fehlgeschlagen (%s)", mail.pk, mail.versuche, fehler)
+                mail.save()
+                if isinstance(fehler, OSError):
+                    return gesendet
+                continue
+            mail.status, mail.fehler, mail.gesendet_am = ZustellStatus.ZUGESTELLT, "", timezone.now()
+            mail.save()
             gesendet += 1
-        except Exception:  # one unreachable mailbox must not stop the others
-            logger.exception("E-Mail an %s konnte nicht gesendet werden", user.pk)
     return gesendet
+
+
+@shared_task(name="opendata.emails_senden", acks_late=True, time_limit=600)
+def emails_senden() -> int:
+    """Send the due e-mails of the outbox (queued after a commit that stored some; retried by every relay run)."""
+    return faellige_senden()
 
 
 @shared_task(

@@ -215,14 +215,16 @@ SESSION_COOKIE_HTTPONLY = True
 
 # --- E-mail ---------------------------------------------------------------------------------------
 # EMAIL_URL, e.g. smtp+tls://user:password@mail.example.org:587 or smtps://… (django-environ's email_url);
-# consolemail:// writes mails to the log. Sending runs as a Celery task that retries failures with backoff
-# (opendata.tasks.email_senden) and logs each failure.
+# consolemail:// writes mails to the log. Followers' mails wait in an outbox and are sent, and retried with backoff,
+# by opendata.tasks.emails_senden and every relay run; opendata.tasks.email_senden sends a single mail with retries.
 vars().update(env.email_url("EMAIL_URL", default="smtp://localhost:25"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="OZG-Portal <noreply@localhost>")
 # Sender of the error mails Django sends to ADMINS.
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 EMAIL_MAX_VERSUCHE = env.int("EMAIL_MAX_VERSUCHE", default=5)
+# Followers' mails wait in an outbox (opendata.EmailAusgang); a failed one is retried after 1×, 2×, 4× … this.
+EMAIL_BACKOFF_SEKUNDEN = env.int("EMAIL_BACKOFF_SEKUNDEN", default=60)
 
 # --- Public pages: who runs this installation (Impressum, Datenschutz, Barrierefreiheit) --------------
 # Empty by default: the pages then say that the operator has not been entered yet, rather than invent one.
@@ -397,6 +399,8 @@ AENDERUNGEN_APPS = ("catalog", "themenfelder", "labore", "dashboard")
 AENDERUNGEN_MODELLE = ("berichte.AktuellerBericht",)
 # Entries per consumer and relay transaction.
 AENDERUNGEN_STAPEL = env.int("AENDERUNGEN_STAPEL", default=5000)
+# A rebuild demanded but not done (its message lost with a killed worker) is queued again after this quiet time.
+NEUBAU_NACHHOLEN_SEKUNDEN = env.int("NEUBAU_NACHHOLEN_SEKUNDEN", default=600)
 CELERY_TASK_ROUTES["core.*"] = {"queue": "default"}
 
 # --- Bundesdashboard (dashboard/) ---------------------------------------------------------------------

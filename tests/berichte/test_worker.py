@@ -26,6 +26,8 @@ from berichte.models import AktuellerBericht, Berichtslauf, ThemenfeldStandZeile
 from berichte.services.bauen import bauen
 from berichte.tasks import bericht_bauen, entprell_schluessel
 from catalog.models import Themenfeld
+from core.models import Neubauauftrag
+from core.tasks import weiterreichen
 from themenfelder.models import PhasenStatus
 
 pytestmark = pytest.mark.celery_worker  # needs PostgreSQL and Redis; see tests/conftest.py
@@ -42,7 +44,7 @@ def _url_der_testdatenbank() -> str:
 
 
 class Worker:
-    def __init__(self, tmp_path, pool="prefork", automatisch=True):
+    def __init__(self, tmp_path, pool="prefork", automatisch=True, env=None):
         self.log = tmp_path / f"worker-{pool}-{time.monotonic_ns()}.log"
         env = {
             **os.environ,
@@ -52,6 +54,7 @@ class Worker:
             "BERICHTE_ENTPRELLEN_SEKUNDEN": "1",
             # The worker runs the change log's relay, which queues rebuilds after changes (core.relay).
             "BERICHTE_AUTOMATISCH": str(automatisch),
+            **(env or {}),
         }
         befehl = [sys.executable, "-m", "celery", "-A", "ozgportal", "worker", "-Q", "berichte,default", "-l", "info"]
         befehl += [
@@ -113,6 +116,7 @@ def _aufraeumen():
     PhasenStatus.objects.filter(stand=STAND).delete()
     PhasenStatus.history.filter(stand=STAND).delete()
     get_user_model().objects.filter(username="berichte-test").delete()
+    Neubauauftrag.objects.all().delete()
 
 
 def _warte_auf(bedingung, sekunden=90):
@@ -246,3 +250,53 @@ def test_abgeschossener_worker_laesst_den_alten_bericht_stehen(festgeschrieben, 
     finally:
         neuer.beenden()
     assert django_settings.CELERY_TASK_ALWAYS_EAGER is False
+
+
+def test_neubau_kurz_vor_sigkill_baut_der_andere_worker(festgeschrieben, tmp_path):
+    """A rebuild demanded by the relay and handed to a worker that is then SIGKILLed is not lost.
+
+    Redis keeps the killed worker's unacknowledged message invisible for an hour; the demand, however, is a
+    database row (``core.Neubauauftrag``) and the sweep (``core.weiterreichen``, celery beat every minute) queues
+    it again once it has been quiet for ``NEUBAU_NACHHOLEN_SEKUNDEN``: the other worker builds it.
+    """
+    import psycopg
+
+    alt = bauen(T, ausloeser=Ausloeser.BEFEHL, erzwingen=True).lauf_id
+    sperre = psycopg.connect(_url_der_testdatenbank())
+    sperre.execute("LOCK TABLE berichte_aktuellerbericht IN EXCLUSIVE MODE")  # the build stops at its flip
+    erster = Worker(tmp_path, pool="solo", automatisch=True)
+    try:
+        _aendern()  # committed: its relay run (in the worker) demands the rebuild and queues it
+
+        def gesperrt():
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT 1 FROM pg_locks WHERE relation = 'berichte_aktuellerbericht'::regclass AND NOT granted"
+                )
+                return cursor.fetchone() is not None
+
+        assert _warte_auf(gesperrt, 60), erster.log.read_text()[-3000:]
+        auftrag = Neubauauftrag.objects.get(schluessel=f"bericht:{T}")
+        assert auftrag.begonnen_am is not None and auftrag.erledigt_bis < auftrag.gewuenscht_bis
+        erster.prozess.send_signal(signal.SIGKILL)
+        erster.prozess.wait(10)
+    finally:
+        sperre.rollback()
+        sperre.close()
+        erster.beenden()
+
+    zweiter = Worker(tmp_path, automatisch=True, env={"NEUBAU_NACHHOLEN_SEKUNDEN": "2"})
+    try:
+        time.sleep(2.5)
+        weiterreichen.delay()  # what celery beat does every minute
+
+        def neu_gebaut():
+            lauf_id = AktuellerBericht.objects.filter(art=T).values_list("lauf_id", flat=True).first()
+            return lauf_id != alt and ThemenfeldStandZeile.objects.filter(lauf_id=lauf_id, stichtag=STAND).exists()
+
+        assert _warte_auf(neu_gebaut, 90), zweiter.log.read_text()[-3000:]
+        auftrag.refresh_from_db()
+        assert _warte_auf(lambda: Neubauauftrag.objects.get(pk=auftrag.pk).erledigt_bis >= auftrag.gewuenscht_bis)
+        assert "nicht erledigt: erneut eingereiht" in zweiter.log.read_text()
+    finally:
+        zweiter.beenden()

@@ -5,15 +5,14 @@ import io
 import json
 from datetime import date
 
-from django.core.cache import cache
-
 import pytest
 from openpyxl import load_workbook
 
 from catalog.models import Gebietskoerperschaft, Leistung, Themenfeld
+from core.models import Neubauauftrag
 from opendata.bauen import bauen, datei
 from opendata.datensaetze import alle
-from opendata.signals import ENTPRELL_SCHLUESSEL
+from opendata.signals import auftrag
 from themenfelder.models import PhasenStatus
 
 pytestmark = pytest.mark.django_db
@@ -118,7 +117,6 @@ def test_uebersicht_ohne_datenbankabfrage(client, opendata_dir, django_assert_nu
 def test_aenderung_baut_datei_nach_commit_neu(settings, opendata_dir, inline, django_capture_on_commit_callbacks):
     settings.OPENDATA_AUTOMATISCH = True
     settings.OPENDATA_ENTPRELLEN_SEKUNDEN = 0
-    cache.delete(ENTPRELL_SCHLUESSEL)
     bauen("phasenstatus")
     vorher = (opendata_dir / "phasenstatus.csv").read_bytes()
     themenfeld = Themenfeld.objects.get(slug="familie-kind")
@@ -131,7 +129,9 @@ def test_aenderung_baut_datei_nach_commit_neu(settings, opendata_dir, inline, dj
     assert nachher != vorher
     assert "2030-01-02" in nachher.decode("utf-8-sig")
     assert datei("leistungen", "csv") is None  # only affected datasets are rebuilt
-    assert cache.get(ENTPRELL_SCHLUESSEL) is None
+    # The demand is recorded and settled: done up to the last entry, nothing waiting.
+    demand = Neubauauftrag.objects.get(schluessel=auftrag("phasenstatus"))
+    assert demand.erledigt_bis == demand.gewuenscht_bis > 0 and demand.eingereiht_am is None
 
 
 def test_automatik_abschaltbar(settings, opendata_dir, inline, django_capture_on_commit_callbacks):

@@ -81,10 +81,10 @@ def test_kommune_feed_und_land_feed(client, elterngeld):
 @pytest.mark.parametrize(
     ("pfad", "abfragen"),
     [
-        ("/themenfelder/familie-kind/feed/", 1 + 7),
+        ("/themenfelder/familie-kind/feed/", 1 + 8),
         ("/leistungen/10000/feed/", 1 + 3),
-        ("/kommunen/01/feed/", 1 + 5),
-        ("/kommunen/01002000/feed/", 1 + 2),
+        ("/kommunen/01/feed/", 1 + 6),
+        ("/kommunen/01002000/feed/", 1 + 3),
     ],
 )
 def test_abfragen_unabhaengig_von_der_zahl_der_eintraege(client, familie, django_assert_num_queries, pfad, abfragen):

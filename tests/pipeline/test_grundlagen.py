@@ -180,5 +180,117 @@ def test_commit_reihenfolge_gleich_id_reihenfolge(django_db_blocker):
     ids = dict(e for e in ereignisse if e[1])
     assert sorted(e[0] for e in ereignisse) == ["t1", "t1-commit", "t2"]
     assert ids["t2"] > ids["t1"]
-    with django_db_blocker.unblock():
-        Aenderung.objects.filter(id__in=ids.values()).delete()
+    # On a connection of its own: the test's connection is inside the test transaction, which is rolled back, and
+    # the committed entries would reach the next test's relay.
+    _eigene_verbindung(django_db_blocker, lambda: Aenderung.objects.filter(id__in=ids.values()).delete())
+
+
+@pytest.mark.postgres  # row locks against the advisory lock: only PostgreSQL has both
+@pytest.mark.django_db(transaction=False)
+def test_zwei_schreiber_auf_einer_zeile_kein_deadlock(django_db_blocker):
+    """Two real connections race on one row; the first has written another row before. Both succeed.
+
+    Before the lock was taken ahead of the first row write, the second writer held the row lock and waited for
+    the log lock, the first held the log lock and waited for the row: PostgreSQL aborted one of them.
+    """
+    from themenfelder.models import PhasenStatus
+
+    def stand():
+        a, z = PhasenStatus.objects.order_by("pk")[:2]
+        vorher = Aenderung.objects.order_by("-id").values_list("id", flat=True).first() or 0
+        return a, z, vorher, PhasenStatus.history.order_by("-history_id").values_list("history_id", flat=True).first()
+
+    a, z, vorher, hist_vorher = _eigene_verbindung(django_db_blocker, stand)
+    ablauf, fehler = [], []
+    t1_hat_geschrieben, t2_laeuft = threading.Event(), threading.Event()
+
+    def t1():
+        try:
+            with django_db_blocker.unblock(), transaction.atomic():
+                PhasenStatus.objects.get(pk=a.pk).save()  # takes the log lock
+                ablauf.append("t1-a")
+                t1_hat_geschrieben.set()
+                t2_laeuft.wait(10)
+                time.sleep(0.5)  # t2 is now inside its save of z
+                PhasenStatus.objects.get(pk=z.pk).save()
+                ablauf.append("t1-z")
+                time.sleep(0.3)
+                ablauf.append("t1-commit")  # t2 is still waiting (checked below): it cannot pass before our commit
+        except Exception as f:  # noqa: BLE001 — the assertion below names it
+            fehler.append(("t1", f))
+        finally:
+            connections.close_all()
+
+    def t2():
+        try:
+            t1_hat_geschrieben.wait(10)
+            with django_db_blocker.unblock(), transaction.atomic():
+                zeile = PhasenStatus.objects.get(pk=z.pk)
+                t2_laeuft.set()
+                zeile.save()  # the same row t1 writes next
+                ablauf.append("t2-z")
+            ablauf.append("t2-commit")
+        except Exception as f:  # noqa: BLE001
+            fehler.append(("t2", f))
+        finally:
+            connections.close_all()
+
+    faeden = [threading.Thread(target=t1), threading.Thread(target=t2)]
+    for f in faeden:
+        f.start()
+    for f in faeden:
+        f.join(30)
+    try:
+        assert fehler == []
+        assert ablauf == ["t1-a", "t1-z", "t1-commit", "t2-z", "t2-commit"]  # "t1-commit": just before it
+        eintraege = _eigene_verbindung(
+            django_db_blocker,
+            lambda: list(Aenderung.objects.filter(id__gt=vorher, modell="themenfelder.PhasenStatus").order_by("id")),
+        )
+        # ids in commit order: all of t1's entries below t2's, each transaction contiguous
+        transaktionen = [e.transaktion for e in eintraege]
+        assert len(eintraege) == 3 and transaktionen[0] == transaktionen[1] != transaktionen[2]
+        assert [e.objekt_id for e in eintraege] == [a.pk, z.pk, z.pk]
+    finally:
+        _eigene_verbindung(
+            django_db_blocker,
+            lambda: (
+                Aenderung.objects.filter(id__gt=vorher).delete(),
+                PhasenStatus.history.filter(history_id__gt=hist_vorher).delete(),
+            ),
+        )
+
+
+def _eigene_verbindung(django_db_blocker, funktion):
+    """Run ``funktion`` on a connection of its own, in autocommit (outside the test's transaction), and return."""
+    ergebnis = []
+
+    def lauf():
+        try:
+            with django_db_blocker.unblock():
+                ergebnis.append(funktion())
+        finally:
+            connections.close_all()
+
+    faden = threading.Thread(target=lauf)
+    faden.start()
+    faden.join(30)
+    return ergebnis[0]
+
+
+@pytest.mark.postgres  # the path of many created rows on PostgreSQL: after-images written by to_jsonb(row)
+def test_import_angelegte_zeilen_haben_ihr_vollstaendiges_abbild():
+    """The session's import created all Gebietskörperschaften in bulk: each entry holds the row as stored."""
+    felder = {f.attname for f in Gebietskoerperschaft._meta.concrete_fields}
+    eintraege = list(
+        Aenderung.objects.filter(modell="catalog.Gebietskoerperschaft", aktion="angelegt").order_by("id")[:3000]
+    )
+    assert len(eintraege) == 3000
+    zeilen = Gebietskoerperschaft.objects.in_bulk([e.objekt_id for e in eintraege])
+    for e in eintraege:
+        g = zeilen[e.objekt_id]
+        assert set(e.nachher) == felder and e.vorher is None
+        assert e.nachher["ars"] == e.schluessel == g.ars and e.nachher["name"] == g.name
+        assert e.nachher["land_id"] == g.land_id and e.nachher["einwohner"] == g.einwohner
+        assert e.gebiet_ars == g.ars and e.land_ars == g.ars[:2] and e.wie == "command"
+    assert [e.id for e in eintraege] == sorted(e.id for e in eintraege)

@@ -198,7 +198,8 @@ def test_schreibweg_erreicht_konsument(
     with django_capture_on_commit_callbacks(execute=True):
         if vorbereiten:
             ctx["zeile"] = vorbereiten()
-    relay.weiterreichen()  # whatever the preparation caused is handled before we look
+    with django_capture_on_commit_callbacks(execute=True):
+        relay.weiterreichen()  # whatever the preparation caused is handled (with its on-commit work) before we look
     bauen(ziel["datei"])
     empfaenger.anfragen.clear()
     smtp.nachrichten.clear()

@@ -7,19 +7,23 @@ their rows afterwards. Celery beat is simulated by queueing its task (``core.wei
 import json
 import time
 
+from django.contrib.auth.models import User
 from django.db import connection
 
 import psycopg
 import pytest
 from rest_framework.test import APIClient
 
-from catalog.models import Umsetzungsstand
+from catalog.models import Gebietskoerperschaft, Umsetzungsstand
 from core.tasks import weiterreichen
-from opendata.models import WebhookAbo, WebhookZustellung
+from opendata.choices import ZustellStatus
+from opendata.models import Abonnement, EmailAusgang, WebhookAbo, WebhookZustellung
 from ozgportal.celery import app as celery_app
 from redaktion.models import ApiSchluessel
 from tests.berichte.test_worker import Worker, _url_der_testdatenbank
 from tests.opendata.conftest import Empfaenger
+from tests.pipeline.conftest import Postfach
+from tests.pipeline.test_email_ausgang import freier_port
 
 pytestmark = pytest.mark.celery_worker  # needs PostgreSQL and Redis; see tests/conftest.py
 
@@ -27,6 +31,8 @@ LEISTUNGEN = [10000, 10001, 10002, 10003, 10004]
 
 
 def _aufraeumen():
+    EmailAusgang.objects.filter(empfaenger="folgt-worker@example.org").delete()
+    User.objects.filter(username="folgt-worker").delete()
     WebhookZustellung.objects.filter(abo__name__startswith="Pipeline-Test").delete()
     WebhookAbo.objects.filter(name__startswith="Pipeline-Test").delete()
     Umsetzungsstand.objects.filter(land__ars="01", bemerkung="Pipeline-Test").delete()
@@ -143,6 +149,7 @@ def test_worker_mit_sigkill_mitten_in_der_verteilung_weder_doppelt_noch_luecke(f
     finally:
         sperre.rollback()
         sperre.close()
+        worker.beenden()  # a failed assertion above must not leave it consuming into the next test
     assert WebhookZustellung.objects.filter(abo=abo).count() == 0  # the killed transaction left nothing
     neu = Worker(tmp_path)
     try:
@@ -153,3 +160,40 @@ def test_worker_mit_sigkill_mitten_in_der_verteilung_weder_doppelt_noch_luecke(f
         _pruefen(abo, empfaenger, len(LEISTUNGEN))
     finally:
         neu.beenden()
+
+
+def test_mailserver_erst_weg_dann_da_mit_worker(festgeschrieben, tmp_path):
+    """The worker stores the follower's mail, fails to send it (nothing listens), and sends it on the sweep once a
+    real aiosmtpd is up on that port."""
+    from aiosmtpd.controller import Controller
+
+    folgt = User.objects.create_user(
+        "folgt-worker", "folgt-worker@example.org", "Lange-Sichere-Passphrase-24", is_staff=True
+    )
+    Abonnement.objects.create(user=folgt, kommune_id=Gebietskoerperschaft.objects.get(ars="01").pk)
+    _, key = ApiSchluessel.objects.create_key(name="Pipeline-Test", recht="schreiben")
+    port = freier_port()
+    worker = Worker(tmp_path, env={"EMAIL_URL": f"smtp://127.0.0.1:{port}", "EMAIL_BACKOFF_SEKUNDEN": "1"})
+    controller = None
+    try:
+        _schreiben(key, LEISTUNGEN[0])
+
+        def fehlgeschlagen():
+            return EmailAusgang.objects.filter(
+                empfaenger="folgt-worker@example.org", status=ZustellStatus.FEHLER, versuche__gte=1
+            ).exists()
+
+        assert _warten(fehlgeschlagen), worker.log.read_text()[-3000:]
+        postfach = Postfach()
+        controller = Controller(postfach, hostname="127.0.0.1", port=port)
+        controller.start()
+        time.sleep(1.5)  # the backoff (1 s) has passed
+        weiterreichen.delay()  # what celery beat does every minute
+        assert _warten(lambda: postfach.an("folgt-worker@example.org")), worker.log.read_text()[-3000:]
+        mail = EmailAusgang.objects.get(empfaenger="folgt-worker@example.org")
+        assert mail.status == ZustellStatus.ZUGESTELLT and mail.versuche >= 2
+        assert "Umsetzungsstand" in postfach.an("folgt-worker@example.org")[0]
+    finally:
+        worker.beenden()
+        if controller is not None:
+            controller.stop()
