@@ -32,11 +32,17 @@ import pytest
 
 from berichte.choices import Berichtsart
 from berichte.models import AktuellerBericht, Berichtslauf, ThemenfeldStandZeile
+from berichte.signals import auftrag as bericht_auftrag
 from core.models import Aenderung, Neubauauftrag
+from core.tasks import weiterreichen
+from opendata.signals import auftrag as datei_auftrag
+from opendata.tasks import dateien_bauen
+from ozgportal.celery import app
 from redaktion.models import ApiSchluessel
 from themenfelder.models import PhasenStatus
 
-# Needs PostgreSQL and Redis (not collected otherwise, see tests/conftest.py).
+# Needs PostgreSQL and Redis (not collected otherwise, see tests/conftest.py). django_db makes pytest-django create
+# the test database; what the nodes must see is written on a connection of its own (``festschreiben``).
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db]
 
 PFADE = ["/", "/labore/", "/api/v1/lagen/", "/api/v1/leistungen/10000/", "/opendaten/labore.csv", "/health/live/"]
@@ -292,8 +298,6 @@ http {{
 
 def _konsumieren(namen: list[str], an: bool) -> None:
     """Let a worker stop (or resume) taking messages (Celery's remote control, as an operator would)."""
-    from ozgportal.celery import app
-
     for queue in ("default", "berichte"):
         befehl = app.control.add_consumer if an else app.control.cancel_consumer
         antworten = befehl(queue, destination=namen, reply=True, timeout=5)
@@ -354,11 +358,6 @@ def _last(proxy: str, threads: int = 4):
 
 
 def test_kill_one_web_node_and_one_worker_mid_rebuild_under_load(knoten, festschreiben):
-    from berichte.signals import auftrag as bericht_auftrag
-    from core.tasks import weiterreichen
-    from opendata.signals import auftrag as datei_auftrag
-    from opendata.tasks import dateien_bauen
-
     auftraege = [bericht_auftrag(T), datei_auftrag("phasenstatus")]
     _schluessel, geheimnis = festschreiben(
         lambda: ApiSchluessel.objects.create_key(name=SCHLUESSEL_NAME, recht="schreiben")
