@@ -7,6 +7,7 @@ class BerichteConfig(AppConfig):
     verbose_name = _("Berichte")
 
     def ready(self):
+        # In ready(), as Django asks: the consumers import models, which exist only once the registry is ready.
         from . import signals
 
         signals.verbinden()

@@ -38,6 +38,7 @@ from simple_history.utils import get_history_manager_for_model
 
 from . import kontext as kontext_modul
 from .models import Aenderung
+from .relay import einreihen
 
 logger = logging.getLogger(__name__)
 
@@ -97,8 +98,6 @@ def _nach_commit(lauf: _Lauf):
     if lauf.erledigt:
         return
     lauf.erledigt = True
-    from .relay import einreihen
-
     einreihen()
 
 

@@ -3,6 +3,8 @@ from contextlib import suppress
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from .kontext import Kontext, _kontext
+
 
 class CoreConfig(AppConfig):
     """Shared infrastructure at the bottom of the layers: the change log, its relay and the data version."""
@@ -14,6 +16,7 @@ class CoreConfig(AppConfig):
     def ready(self):
         from celery.signals import task_postrun, task_prerun
 
+        # In ready(), not at the top: aenderungen imports the models, which exist only once the registry is ready.
         from . import aenderungen
 
         aenderungen.verbinden()
@@ -25,14 +28,10 @@ _tokens = {}
 
 
 def _task_start(task_id=None, task=None, **kwargs):
-    from .kontext import Kontext, _kontext
-
     _tokens[task_id] = _kontext.set(Kontext("task", wer=f"task {task.name}"))
 
 
 def _task_ende(task_id=None, **kwargs):
-    from .kontext import _kontext
-
     token = _tokens.pop(task_id, None)
     if token is not None:
         # Set in another context (e.g. an eager task nested in a request): leave it.

@@ -50,6 +50,7 @@ def registrieren_nachholer(name: str, funktion: Callable[[], object]) -> None:
 
 def einreihen() -> None:
     """Queue one relay run (after a commit). A broker outage is logged, not raised: the sweep catches up."""
+    # Here, not at the top: core.tasks imports this module for the task's body (a cycle at load time).
     from .tasks import weiterreichen
 
     try:

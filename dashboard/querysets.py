@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from django.db import connection, models
 
 from catalog.choices import Anschlussstatus, Ebene, UmsetzungsStatus
+from catalog.models import Gebietskoerperschaft
 
 from .choices import ARS_BUND, Aktiv, Flaechendeckung, OnlineStatus
 
@@ -139,7 +140,6 @@ class Bereich:
     @classmethod
     def fuer(cls, gebiet, *, oberhalb: bool, unterhalb: bool) -> "Bereich":
         """The rows of ``gebiet`` (None: the Bund), with those above and/or below it."""
-        from catalog.models import Gebietskoerperschaft
 
         if gebiet is None:
             return cls(alle=unterhalb, bund=True)

@@ -8,6 +8,7 @@ from redaktion.rules import ist_fitko
 
 from .choices import ZustellStatus
 from .models import Abonnement, WebhookAbo, WebhookZustellung
+from .tasks import webhook_zustellen
 
 
 @admin.register(WebhookAbo)
@@ -42,8 +43,6 @@ class WebhookZustellungAdmin(RedaktionModelAdmin):
 
     @admin.action(description=_("erneut zustellen"), permissions=["erneut"])
     def erneut_zustellen(self, request, queryset):
-        from .tasks import webhook_zustellen
-
         anzahl = queryset.exclude(status=ZustellStatus.ZUGESTELLT).update(
             status=ZustellStatus.OFFEN, naechster_versuch=None, versuche=0
         )

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .choices import ZustellStatus
+from .ziele import url_pruefen
 
 
 def neues_geheimnis() -> str:
@@ -74,8 +75,6 @@ class WebhookAbo(models.Model):
     def clean(self):
         super().clean()
         if self.url:
-            from .ziele import url_pruefen
-
             try:
                 url_pruefen(self.url)
             except ValidationError as fehler:

@@ -16,22 +16,20 @@ import logging
 from django.conf import settings
 from django.db import transaction
 
+from berichte.tabellen import TABELLEN
 from core import relay
 
 from .datensaetze import BETROFFEN
+from .ereignisse import QUELLEN_NACH_LABEL, laden
+from .models import Abonnement, WebhookAbo
+from .tasks import auftrag, benachrichtigen, faellige_senden, webhook_zustellen
+from .webhooks import einreihen, passt
 
 logger = logging.getLogger(__name__)
 
 
-def auftrag(name: str) -> str:
-    """The key of a dataset's rebuild demand (``core.Neubauauftrag``)."""
-    return f"opendata:{name}"
-
-
 # --- Files --------------------------------------------------------------------------------------------
 def _betroffene_dateien(eintraege) -> set[str]:
-    from berichte.tabellen import TABELLEN
-
     namen = set()
     for e in eintraege:
         if e.modell == "berichte.AktuellerBericht":
@@ -64,8 +62,6 @@ def ausloesen(namen: set, bis: int | None = None) -> None:
 # --- Webhooks and e-mails --------------------------------------------------------------------------------
 def _ereignisse(eintraege):
     """Events (``opendata.ereignisse``) of the entries that have a history row, in sequence order."""
-    from .ereignisse import QUELLEN_NACH_LABEL, laden
-
     relevant = {(e.modell, e.historie_id): e for e in eintraege if e.historie_id and e.modell in QUELLEN_NACH_LABEL}
     if not relevant:
         return []
@@ -79,10 +75,6 @@ def _ereignisse(eintraege):
 
 
 def webhooks_verarbeiten(eintraege) -> None:
-    from .models import WebhookAbo
-    from .tasks import webhook_zustellen
-    from .webhooks import einreihen, passt
-
     abos = list(WebhookAbo.objects.filter(aktiv=True))
     if not abos:
         return
@@ -101,9 +93,6 @@ def _zustellen_einreihen(task, abo_id):
 
 
 def emails_verarbeiten(eintraege) -> None:
-    from .models import Abonnement
-    from .tasks import benachrichtigen
-
     if not Abonnement.objects.exists():
         return
     je_transaktion: dict[str, list] = {}
@@ -121,6 +110,4 @@ def verbinden():
 
 
 def _faellige_emails():
-    from .tasks import faellige_senden
-
     return faellige_senden()

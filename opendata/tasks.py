@@ -20,9 +20,18 @@ from celery import shared_task
 
 from core import relay
 
+from .bauen import alle_bauen
 from .choices import ZustellStatus
+from .datensaetze import alle
+from .models import Abonnement, EmailAusgang, WebhookZustellung
+from .webhooks import zustellen
 
 logger = logging.getLogger(__name__)
+
+
+def auftrag(name: str) -> str:
+    """The key of a dataset's rebuild demand (``core.Neubauauftrag``)."""
+    return f"opendata:{name}"
 
 
 @shared_task(
@@ -35,9 +44,6 @@ logger = logging.getLogger(__name__)
 )
 def dateien_bauen(namen: list[str] | None = None) -> list[str]:
     """Rebuild the dataset files ``namen`` (every dataset when empty) and settle their rebuild demands."""
-    from .bauen import alle_bauen
-    from .datensaetze import alle
-    from .signals import auftrag
 
     bekannt = alle()
     namen = [n for n in (namen or bekannt) if n in bekannt]
@@ -51,7 +57,6 @@ def dateien_bauen(namen: list[str] | None = None) -> list[str]:
 @shared_task(bind=True, name="opendata.webhook_zustellen", acks_late=True, max_retries=None)
 def webhook_zustellen(self, abo_id: int) -> dict:
     """Deliver one subscription's pending events in order; one delivery loop per subscription at a time."""
-    from .webhooks import zustellen
 
     sperre = f"opendata:webhook:{abo_id}"
     if not cache.add(sperre, "1", timeout=settings.WEBHOOK_TIMEOUT_SEKUNDEN * 30):
@@ -69,7 +74,6 @@ def webhook_zustellen(self, abo_id: int) -> dict:
 
 
 def _offen(abo_id: int) -> bool:
-    from .models import WebhookZustellung
 
     return WebhookZustellung.objects.filter(abo_id=abo_id, status=ZustellStatus.OFFEN).exists()
 
@@ -77,7 +81,6 @@ def _offen(abo_id: int) -> bool:
 @shared_task(name="opendata.webhooks_faellige", acks_late=True, time_limit=300)
 def webhooks_faellige() -> list[int]:
     """Queue delivery for every subscription with a due delivery (celery beat; catches up after outages)."""
-    from .models import WebhookZustellung
 
     offen = [ZustellStatus.OFFEN, ZustellStatus.FEHLER]
     # Deliveries go out in order, so a subscription waits while its first failed delivery waits.
@@ -97,7 +100,6 @@ def webhooks_faellige() -> list[int]:
 def benachrichtigen(ereignisse, bis: int | None = None) -> int:
     """One e-mail per following staff user listing the changes they follow, stored in the outbox (in the current
     transaction) and sent after the commit; returns how many were stored."""
-    from .models import Abonnement, EmailAusgang
 
     if not ereignisse:
         return 0
@@ -162,7 +164,6 @@ def faellige_senden(hoechstens: int = 500) -> int:
     attempts the mail is given up (logged as an error). An unreachable server ends the round: the next mails
     would fail the same way. A worker killed between the SMTP answer and the commit sends that one mail again.
     """
-    from .models import EmailAusgang
 
     gesendet = 0
     for _ in range(hoechstens):

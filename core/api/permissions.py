@@ -12,7 +12,10 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, permissions
 from rest_framework_api_key.permissions import KeyParser
 
+from redaktion.models import ApiSchluessel
 from redaktion.rules import SchluesselNutzer
+
+from .schema import API_KEY_SCHEME
 
 #: HTTP method → Django permission action.
 AKTION = {"POST": "add", "PUT": "change", "PATCH": "change", "DELETE": "delete"}
@@ -26,8 +29,6 @@ def api_schluessel(request):
     """The valid (not revoked, not expired) key of ``Authorization: Api-Key <key>``, or None; once per request."""
     if hasattr(request, "_ozg_api_schluessel"):
         return request._ozg_api_schluessel
-    from redaktion.models import ApiSchluessel
-
     schluessel = None
     roh = KeyParser().get(request)
     if roh:
@@ -103,6 +104,4 @@ class ApiSchluesselSchema(OpenApiAuthenticationExtension):
     name = "ApiKey"
 
     def get_security_definition(self, auto_schema):
-        from .schema import API_KEY_SCHEME
-
         return API_KEY_SCHEME

@@ -12,6 +12,7 @@ from django.db import connection, transaction
 from django.test.utils import override_settings
 
 from core.aenderungen import protokoll_aus
+from opendata.models import WebhookAbo, neues_geheimnis
 
 #: Tables that must be empty before a restore: the portal's own data and its users.
 PORTALDATEN = ["auth.user", "catalog.gebietskoerperschaft", "catalog.leistung", "themenfelder.phasenstatus"]
@@ -68,7 +69,6 @@ def _kopf_und_anzahl(datei: Path) -> dict:
 
 def _geheimnisse_neu() -> int:
     """Webhook subscriptions come back without their secret: a new one, paused until the receiver has it."""
-    from opendata.models import WebhookAbo, neues_geheimnis
 
     abos = list(WebhookAbo.objects.filter(geheimnis=""))
     for abo in abos:
