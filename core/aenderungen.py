@@ -2,7 +2,7 @@
 
 Three ways in, one format:
 - single ORM writes: ``post_save``/``post_delete``/``m2m_changed`` of every tracked model (``AENDERUNGEN_APPS``
-  plus ``AENDERUNGEN_MODELLE``), connected in ``CoreConfig.ready``;
+  plus ``AENDERUNGEN_MODELLE``), received in ``core.signals`` and connected in ``CoreConfig.ready``;
 - bulk writes: ``bulk_schreiben`` creates/updates rows, their history rows (django-simple-history) and their log
   entries in one call, used by every importer, the admin import and the admin bulk action;
 - writes that bypass the ORM: ``manage.py aenderung_erfassen`` (or ``erfassen``) records them afterwards.
@@ -30,13 +30,12 @@ from django.apps import apps
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connections, models, router, transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.utils import timezone
 
-from simple_history.signals import post_create_historical_record
 from simple_history.utils import get_history_manager_for_model
 
 from . import kontext as kontext_modul
+from .bereiche import SCHLUESSELFELDER, Bereiche, schluessel_von, werte_von
 from .models import Aenderung
 from .relay import einreihen
 
@@ -44,7 +43,6 @@ logger = logging.getLogger(__name__)
 
 #: Any constant; identifies the log's advisory lock in pg_locks.
 SPERRE = 0x4F5A47_01
-SCHLUESSELFELDER = ("ars", "ozg_id", "slug", "kurzname", "zeile")
 
 _aus: ContextVar[bool] = ContextVar("aenderungen_aus", default=False)
 
@@ -133,72 +131,6 @@ def _sperren_und_sekunde(verbindung, lauf_id: str, gesperrt: bool = False) -> in
     return max(jetzt, letzte if transaktion == lauf_id else letzte + 1)
 
 
-# --- Scope (routing and per-scope invalidation) ---------------------------------------------------------
-class _Bereiche:
-    """Resolves Land/Gebiet ARS and Themenfeld slug for many rows with at most four queries."""
-
-    def __init__(self, objs):
-        self.gebiete, self.themenfelder, self.leistungen, self.lagen = set(), set(), set(), set()
-        for obj in objs:
-            for attr in ("kommune_id", "gebiet_id", "land_id"):
-                if getattr(obj, attr, None):
-                    self.gebiete.add(getattr(obj, attr))
-                    break
-            for attr, menge in (
-                ("themenfeld_id", self.themenfelder),
-                ("leistung_id", self.leistungen),
-                ("lage_id", self.lagen),
-            ):
-                if getattr(obj, attr, None):
-                    menge.add(getattr(obj, attr))
-        self._laden()
-
-    def _laden(self):
-        def werte(label, ids, feld):
-            if not ids:
-                return {}
-            return dict(apps.get_model(label).objects.filter(pk__in=ids).values_list("pk", feld))
-
-        self.ars = werte("catalog.Gebietskoerperschaft", self.gebiete, "ars")
-        self.tf = werte("catalog.Themenfeld", self.themenfelder, "slug")
-        self.tf_leistung = werte("catalog.Leistung", self.leistungen, "lage__themenfeld__slug")
-        self.tf_lage = werte("catalog.Lage", self.lagen, "themenfeld__slug")
-
-    def fuer(self, obj) -> tuple[str, str, str]:
-        label = obj._meta.label
-        gebiet = ""
-        if label == "catalog.Gebietskoerperschaft":
-            gebiet = obj.ars or ""
-        else:
-            for attr in ("kommune_id", "gebiet_id", "land_id"):
-                if getattr(obj, attr, None):
-                    gebiet = self.ars.get(getattr(obj, attr), "")
-                    break
-        if label == "catalog.Themenfeld":
-            themenfeld = obj.slug
-        elif getattr(obj, "themenfeld_id", None):
-            themenfeld = self.tf.get(obj.themenfeld_id, "")
-        elif getattr(obj, "leistung_id", None):
-            themenfeld = self.tf_leistung.get(obj.leistung_id) or ""
-        elif getattr(obj, "lage_id", None):
-            themenfeld = self.tf_lage.get(obj.lage_id) or ""
-        else:
-            themenfeld = ""
-        return gebiet[:2], gebiet, themenfeld
-
-
-def _schluessel(obj) -> str:
-    for feld in SCHLUESSELFELDER:
-        wert = getattr(obj, feld, None)
-        if wert not in (None, ""):
-            return str(wert)[:200]
-    return str(obj.pk)
-
-
-def _werte(obj) -> dict:
-    return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
-
-
 # --- Writing entries ------------------------------------------------------------------------------------
 def eintragen(eintraege: list[dict], objs: list, using: str | None = None, gesperrt: bool = False) -> list[dict]:
     """Write log entries (one dict per changed row, ``objs`` in the same order) in the current transaction.
@@ -214,7 +146,7 @@ def eintragen(eintraege: list[dict], objs: list, using: str | None = None, gespe
     with transaction.atomic(using=using, savepoint=False):
         lauf = _lauf(verbindung)
         sekunde = _sperren_und_sekunde(verbindung, lauf.id, gesperrt)
-        bereiche = _Bereiche(objs)
+        bereiche = Bereiche(objs)
         jetzt = timezone.now()
         zeilen = []
         for e, obj in zip(eintraege, objs, strict=True):
@@ -222,7 +154,7 @@ def eintragen(eintraege: list[dict], objs: list, using: str | None = None, gespe
             zeilen.append(
                 {
                     "modell": obj._meta.label,
-                    "schluessel": _schluessel(obj),
+                    "schluessel": schluessel_von(obj),
                     "objekt_id": obj.pk if isinstance(obj.pk, int) else None,
                     "aktion": e["aktion"],
                     "vorher": e.get("vorher"),
@@ -272,7 +204,7 @@ def _angelegt_aus_der_tabelle(model, objs, historie, gesperrt: bool) -> int:
     def spalte(label, feld):
         return qn(apps.get_model(label)._meta.get_field(feld).column)
 
-    # The same rules as _schluessel and _Bereiche.fuer, as SQL over the stored row.
+    # The same rules as schluessel_von and Bereiche.fuer, as SQL over the stored row.
     schluessel = [f"NULLIF(left(t.{qn(spalten[f])}::text, 200), '')" for f in SCHLUESSELFELDER if f in spalten]
     schluessel = f"COALESCE({', '.join([*schluessel, f't.{qn(model._meta.pk.column)}::text'])})"
     if model._meta.label == "catalog.Gebietskoerperschaft":
@@ -398,7 +330,9 @@ def bulk_schreiben(
             _angelegt_aus_der_tabelle(model, neu, hist_neu, gesperrt)
         else:
             for obj, h in zip(neu, hist_neu or [None] * len(neu), strict=True):
-                eintraege.append({"aktion": Aenderung.Aktion.ANGELEGT, "nachher": _werte(obj), "historie_id": _hid(h)})
+                eintraege.append(
+                    {"aktion": Aenderung.Aktion.ANGELEGT, "nachher": werte_von(obj), "historie_id": _hid(h)}
+                )
                 objs.append(obj)
         vorher = vorher or {}
         for obj, h in zip(geaendert, hist_geaendert or [None] * len(geaendert), strict=True):
@@ -407,7 +341,7 @@ def bulk_schreiben(
                 {
                     "aktion": Aenderung.Aktion.GEAENDERT,
                     "vorher": alt,
-                    "nachher": {f: getattr(obj, f) for f in alt} if alt else _werte(obj),
+                    "nachher": {f: getattr(obj, f) for f in alt} if alt else werte_von(obj),
                     "historie_id": _hid(h),
                 }
             )
@@ -424,7 +358,7 @@ def erfassen(model, pks, aktion: str = Aenderung.Aktion.GEAENDERT) -> int:
     """Record rows changed outside the ORM (psql, another program): one entry per pk, current values."""
     objs = list(model._default_manager.filter(pk__in=pks))
     gefunden = {o.pk for o in objs}
-    eintraege = [{"aktion": aktion, "nachher": _werte(o)} for o in objs]
+    eintraege = [{"aktion": aktion, "nachher": werte_von(o)} for o in objs]
     # Deleted rows: only the key is known.
     for pk in sorted(set(pks) - gefunden):
         objs.append(model(pk=pk))
@@ -432,85 +366,3 @@ def erfassen(model, pks, aktion: str = Aenderung.Aktion.GEAENDERT) -> int:
     with transaction.atomic():
         eintragen(eintraege, objs)
     return len(eintraege)
-
-
-# --- Signals (single ORM writes) ------------------------------------------------------------------------
-def _vor_schreiben(sender, instance, raw=False, using=None, **kwargs):
-    # The log lock before the row lock (no deadlock, see the module docstring). The flag spares post_save a second
-    # round trip: between pre_save and post_save of one row no savepoint can have been rolled back.
-    if not raw and verfolgt(sender) and sperren(using):
-        instance._core_gesperrt = True
-
-
-def _vor_zuordnung(sender, instance, action, using=None, **kwargs):
-    if action in ("pre_add", "pre_remove", "pre_clear") and verfolgt(type(instance)):
-        sperren(using)
-
-
-def _bei_historie(sender, instance, history_instance, **kwargs):
-    # simple_history's own post_save/post_delete receiver runs before ours (connected first): remember the row.
-    instance._core_historie_id = history_instance.history_id
-
-
-def _bei_speichern(sender, instance, created, raw=False, using=None, **kwargs):
-    if raw or not verfolgt(sender):
-        return
-    aktion = Aenderung.Aktion.ANGELEGT if created else Aenderung.Aktion.GEAENDERT
-    eintragen(
-        [
-            {
-                "aktion": aktion,
-                "nachher": _werte(instance),
-                "historie_id": instance.__dict__.pop("_core_historie_id", None),
-            }
-        ],
-        [instance],
-        using=using,
-        gesperrt=instance.__dict__.pop("_core_gesperrt", False),
-    )
-
-
-def _bei_loeschen(sender, instance, using=None, **kwargs):
-    if not verfolgt(sender):
-        return
-    eintragen(
-        [
-            {
-                "aktion": Aenderung.Aktion.GELOESCHT,
-                "vorher": _werte(instance),
-                "historie_id": instance.__dict__.pop("_core_historie_id", None),
-            }
-        ],
-        [instance],
-        using=using,
-        gesperrt=instance.__dict__.pop("_core_gesperrt", False),
-    )
-
-
-def _bei_zuordnung(sender, instance, action, reverse, model, pk_set, using=None, **kwargs):
-    if action not in ("post_add", "post_remove", "post_clear") or not verfolgt(type(instance)):
-        return
-    feld = next(
-        (f.name for f in type(instance)._meta.many_to_many if f.remote_field.through is sender),
-        sender._meta.model_name,
-    )
-    eintragen(
-        [
-            {
-                "aktion": Aenderung.Aktion.GEAENDERT,
-                "nachher": {feld: {"aktion": action.removeprefix("post_"), "pks": sorted(pk_set or [])}},
-            }
-        ],
-        [instance],
-        using=using,
-    )
-
-
-def verbinden():
-    pre_save.connect(_vor_schreiben, dispatch_uid="core-aenderung-pre-save")
-    pre_delete.connect(_vor_schreiben, dispatch_uid="core-aenderung-pre-delete")
-    m2m_changed.connect(_vor_zuordnung, dispatch_uid="core-aenderung-pre-m2m")
-    post_create_historical_record.connect(_bei_historie, dispatch_uid="core-historie")
-    post_save.connect(_bei_speichern, dispatch_uid="core-aenderung-save")
-    post_delete.connect(_bei_loeschen, dispatch_uid="core-aenderung-delete")
-    m2m_changed.connect(_bei_zuordnung, dispatch_uid="core-aenderung-m2m")

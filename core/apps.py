@@ -16,10 +16,10 @@ class CoreConfig(AppConfig):
     def ready(self):
         from celery.signals import task_postrun, task_prerun
 
-        # In ready(), not at the top: aenderungen imports the models, which exist only once the registry is ready.
-        from . import aenderungen
+        # In ready(), not at the top: the receivers import the models, which exist only once the registry is ready.
+        from . import signals
 
-        aenderungen.verbinden()
+        signals.verbinden()
         task_prerun.connect(_task_start, dispatch_uid="core-kontext-task-start")
         task_postrun.connect(_task_ende, dispatch_uid="core-kontext-task-ende")
 

@@ -8,7 +8,8 @@ from django.db import transaction
 import pytest
 
 from catalog.models import Gebietskoerperschaft, Leistung, Umsetzungsstand
-from core.aenderungen import _Bereiche, _schluessel, _werte, bulk_schreiben
+from core.aenderungen import bulk_schreiben
+from core.bereiche import Bereiche, schluessel_von, werte_von
 from core.models import Aenderung
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
@@ -30,14 +31,14 @@ def test_angelegte_umsetzungsstaende_tragen_schluessel_bereich_und_historie():
         bulk_schreiben(Umsetzungsstand, neu=zeilen, grund="Test (synthetisch)")
         eintraege = list(Aenderung.objects.filter(id__gt=vorher).order_by("id"))
         assert [e.objekt_id for e in eintraege] == [z.pk for z in zeilen]
-        bereiche = _Bereiche(zeilen)
+        bereiche = Bereiche(zeilen)
         historie = {h.id: h.history_id for h in Umsetzungsstand.history.filter(id__in=[z.pk for z in zeilen])}
         for e, z in zip(eintraege, zeilen, strict=True):
             land_ars, gebiet_ars, themenfeld = bereiche.fuer(z)
             assert themenfeld and gebiet_ars  # the joins found something: the comparison is not '' == ''
-            assert (e.modell, e.aktion, e.schluessel) == ("catalog.Umsetzungsstand", "angelegt", _schluessel(z))
+            assert (e.modell, e.aktion, e.schluessel) == ("catalog.Umsetzungsstand", "angelegt", schluessel_von(z))
             assert (e.land_ars, e.gebiet_ars, e.themenfeld) == (land_ars, gebiet_ars, themenfeld)
             assert e.historie_id == historie[z.pk] and e.vorher is None
-            assert set(e.nachher) == set(_werte(z)) and e.nachher["leistung_id"] == z.leistung_id
+            assert set(e.nachher) == set(werte_von(z)) and e.nachher["leistung_id"] == z.leistung_id
         assert len({e.transaktion for e in eintraege}) == 1 and len({e.sekunde for e in eintraege}) == 1
         transaction.set_rollback(True)
