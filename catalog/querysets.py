@@ -1,7 +1,7 @@
 """Reusable query logic of the catalogue, attached to the models with ``as_manager()``."""
 
 from django.db import models
-from django.db.models import F, FilteredRelation, Q
+from django.db.models import Exists, F, FilteredRelation, OuterRef, Q
 
 from .choices import Ebene
 from .zustaendigkeit import effektive_ebene
@@ -57,7 +57,15 @@ class LeistungQuerySet(models.QuerySet):
         )
 
     def suche(self, text: str):
+        """Name (all words), OZG-ID or LeiKa-Schlüssel: the ``q`` of every Leistungen list, page and API alike."""
         text = text.strip()
         if text.isdigit():
-            return self.filter(Q(ozg_id=int(text)) | Q(leika_leistungen__schluessel=text)).distinct()
-        return self.filter(name__icontains=text)
+            # Exists, not a join: one row per Leistung however many LeiKa rows share the key, and no DISTINCT.
+            leika = self.model._meta.get_field("leika_leistungen").related_model
+            return self.filter(
+                Q(ozg_id=int(text)) | Exists(leika.objects.filter(leistung=OuterRef("pk"), schluessel=text))
+            )
+        treffer = self
+        for wort in text.split():
+            treffer = treffer.filter(name__icontains=wort)
+        return treffer

@@ -107,15 +107,7 @@ class LeistungFilterSet(ApiFilterSet):
         )
 
     def filter_q(self, queryset, name, value):
-        """Name (all words), OZG-ID or LeiKa-Schlüssel."""
-        value = value.strip()
-        if value.isdigit():
-            return queryset.filter(
-                Q(ozg_id=int(value)) | Exists(LeikaLeistung.objects.filter(leistung=OuterRef("pk"), schluessel=value))
-            )
-        for wort in value.split():
-            queryset = queryset.filter(name__icontains=wort)
-        return queryset
+        return queryset.suche(value)
 
 
 class LeikaLeistungFilterSet(ApiFilterSet):

@@ -6,7 +6,7 @@ Over ``Leistung.objects.fuer_kommune(gebiet)``. Multi-value filters take comma-s
 Themenfeld or Lage slug included) is an error naming the filter and the value, a 400 on page and API alike.
 """
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.template.loader import get_template
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -131,15 +131,7 @@ class KommuneLeistungFilterSet(ApiFilterSet):
         fields = []
 
     def filter_q(self, queryset, name, value):
-        """Name (all words), OZG-ID or LeiKa-Schlüssel."""
-        value = value.strip()
-        if value.isdigit():
-            return queryset.filter(
-                Q(ozg_id=int(value)) | Exists(LeikaLeistung.objects.filter(leistung=OuterRef("pk"), schluessel=value))
-            )
-        for wort in value.split():
-            queryset = queryset.filter(name__icontains=wort)
-        return queryset
+        return queryset.suche(value)
 
     def filter_typ(self, queryset, name, werte):
         if not werte:

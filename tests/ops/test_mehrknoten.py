@@ -24,7 +24,7 @@ import urllib.request
 from datetime import date
 
 from django.conf import settings
-from django.db import connection, connections
+from django.db import connection
 from django.db.models import Max
 
 import psycopg
@@ -39,6 +39,7 @@ from opendata.signals import auftrag as datei_auftrag
 from opendata.tasks import dateien_bauen
 from ozgportal.celery import app
 from redaktion.models import ApiSchluessel
+from tests.hilfen import auf_eigener_verbindung
 from themenfelder.models import PhasenStatus
 
 # Needs PostgreSQL and Redis (not collected otherwise, see tests/conftest.py). django_db makes pytest-django create
@@ -115,25 +116,6 @@ def _gunicorn(port: int) -> list[str]:
     ]  # fmt: skip
 
 
-def _eigene_verbindung(django_db_blocker, funktion):
-    """Run ``funktion`` on a connection of its own, in autocommit: the nodes must see what the test writes, and
-    the test's own connection is inside pytest-django's transaction (the marker makes the test database exist)."""
-    ergebnis = []
-
-    def lauf():
-        try:
-            with django_db_blocker.unblock():
-                ergebnis.append(funktion())
-        finally:
-            connections.close_all()
-
-    faden = threading.Thread(target=lauf)
-    faden.start()
-    faden.join(60)
-    assert ergebnis, "Schreiben auf eigener Verbindung gescheitert"
-    return ergebnis[0]
-
-
 def _stand_vorher():
     return {
         "aenderung": Aenderung.objects.aggregate(m=Max("id"))["m"] or 0,
@@ -162,9 +144,9 @@ def _aufraeumen(vorher) -> bool:
 @pytest.fixture
 def festschreiben(django_db_blocker):
     """Run a function committed, on a connection of its own; afterwards remove exactly what the test wrote."""
-    vorher = _eigene_verbindung(django_db_blocker, _stand_vorher)
-    yield lambda funktion: _eigene_verbindung(django_db_blocker, funktion)
-    _eigene_verbindung(django_db_blocker, lambda: _aufraeumen(vorher))
+    vorher = auf_eigener_verbindung(django_db_blocker, _stand_vorher)
+    yield lambda funktion: auf_eigener_verbindung(django_db_blocker, funktion)
+    auf_eigener_verbindung(django_db_blocker, lambda: _aufraeumen(vorher))
 
 
 @pytest.fixture

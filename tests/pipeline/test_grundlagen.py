@@ -18,6 +18,7 @@ from catalog.models import Gebietskoerperschaft, Leistung, Umsetzungsstand
 from core import relay
 from core.aenderungen import erfassen
 from core.models import Aenderung, Konsumentenstand
+from tests.hilfen import auf_eigener_verbindung
 from themenfelder.models import PhasenStatus
 
 pytestmark = pytest.mark.django_db
@@ -182,7 +183,7 @@ def test_commit_reihenfolge_gleich_id_reihenfolge(django_db_blocker):
     assert ids["t2"] > ids["t1"]
     # On a connection of its own: the test's connection is inside the test transaction, which is rolled back, and
     # the committed entries would reach the next test's relay.
-    _eigene_verbindung(django_db_blocker, lambda: Aenderung.objects.filter(id__in=ids.values()).delete())
+    auf_eigener_verbindung(django_db_blocker, lambda: Aenderung.objects.filter(id__in=ids.values()).delete())
 
 
 @pytest.mark.postgres  # row locks against the advisory lock: only PostgreSQL has both
@@ -200,7 +201,7 @@ def test_zwei_schreiber_auf_einer_zeile_kein_deadlock(django_db_blocker):
         vorher = Aenderung.objects.order_by("-id").values_list("id", flat=True).first() or 0
         return a, z, vorher, PhasenStatus.history.order_by("-history_id").values_list("history_id", flat=True).first()
 
-    a, z, vorher, hist_vorher = _eigene_verbindung(django_db_blocker, stand)
+    a, z, vorher, hist_vorher = auf_eigener_verbindung(django_db_blocker, stand)
     ablauf, fehler = [], []
     t1_hat_geschrieben, t2_laeuft = threading.Event(), threading.Event()
 
@@ -243,7 +244,7 @@ def test_zwei_schreiber_auf_einer_zeile_kein_deadlock(django_db_blocker):
     try:
         assert fehler == []
         assert ablauf == ["t1-a", "t1-z", "t1-commit", "t2-z", "t2-commit"]  # "t1-commit": just before it
-        eintraege = _eigene_verbindung(
+        eintraege = auf_eigener_verbindung(
             django_db_blocker,
             lambda: list(Aenderung.objects.filter(id__gt=vorher, modell="themenfelder.PhasenStatus").order_by("id")),
         )
@@ -252,30 +253,13 @@ def test_zwei_schreiber_auf_einer_zeile_kein_deadlock(django_db_blocker):
         assert len(eintraege) == 3 and transaktionen[0] == transaktionen[1] != transaktionen[2]
         assert [e.objekt_id for e in eintraege] == [a.pk, z.pk, z.pk]
     finally:
-        _eigene_verbindung(
+        auf_eigener_verbindung(
             django_db_blocker,
             lambda: (
                 Aenderung.objects.filter(id__gt=vorher).delete(),
                 PhasenStatus.history.filter(history_id__gt=hist_vorher).delete(),
             ),
         )
-
-
-def _eigene_verbindung(django_db_blocker, funktion):
-    """Run ``funktion`` on a connection of its own, in autocommit (outside the test's transaction), and return."""
-    ergebnis = []
-
-    def lauf():
-        try:
-            with django_db_blocker.unblock():
-                ergebnis.append(funktion())
-        finally:
-            connections.close_all()
-
-    faden = threading.Thread(target=lauf)
-    faden.start()
-    faden.join(30)
-    return ergebnis[0]
 
 
 @pytest.mark.postgres  # the path of many created rows on PostgreSQL: after-images written by to_jsonb(row)
