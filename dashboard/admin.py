@@ -104,11 +104,18 @@ class OnlinedienstAdmin(RedaktionAdminMixin, SimpleHistoryAdmin):
         extra_context = {**(extra_context or {}), "darf_importieren": _darf_pflegen(request.user)}
         return super().changelist_view(request, extra_context)
 
-    def _planen(self, request, name: str, daten: bytes):
+    def _planen(self, request, name: str, daten: bytes, *, schreiben: bool = False):
+        """Check the file (the preview's plan), or check and write it; the file lives only for this call."""
         with tempfile.TemporaryDirectory(prefix="dashboard-import-") as ordner:
             pfad = Path(ordner) / Path(name).name
             pfad.write_bytes(daten)
-            return importers.plane([(Path(name).name, pfad)], bereich_von(request.user))
+            quellen = [(Path(name).name, pfad)]
+            if schreiben:
+                _, ergebnis = importers.importiere(
+                    quellen, user=request.user, grund=f"Import {Path(name).name}", bereich=bereich_von(request.user)
+                )
+                return ergebnis
+            return importers.plane(quellen, bereich_von(request.user))
 
     def import_view(self, request):
         if not _darf_pflegen(request.user):
@@ -133,11 +140,10 @@ class OnlinedienstAdmin(RedaktionAdminMixin, SimpleHistoryAdmin):
             name, daten = paket["name"], bytes.fromhex(paket["daten"])
             try:
                 # Checked again: the data or the editor's area may have changed since the preview.
-                plan = self._planen(request, name, daten)
+                ergebnis = self._planen(request, name, daten, schreiben=True)
             except ImportFehler as exc:
                 kontext["fehler"] = exc.fehler
                 return TemplateResponse(request, "admin/catalog/import.html", kontext, status=400)
-            ergebnis = importers.schreibe(plan, user=request.user, grund=f"Import {Path(name).name}")
             for zeile in ergebnis.zeilen():
                 messages.success(request, zeile)
             return redirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
