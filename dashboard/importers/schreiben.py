@@ -62,6 +62,8 @@ def _sql(sql: str, params=()):
 def _temp(name: str, select: str, params=()):
     _sql(f"DROP TABLE IF EXISTS {name}")
     _sql(f"CREATE TEMPORARY TABLE {name} AS {select}", params)
+    if connection.vendor == "postgresql":
+        _sql(f"ANALYZE {name}")  # autovacuum never sees temporary tables: without statistics, joins are guessed
 
 
 class Staging:
@@ -321,15 +323,17 @@ class _Schreiber:
             return
         aktion = {"+": Aenderung.Aktion.ANGELEGT, "~": Aenderung.Aktion.GEAENDERT}
         attnames = [f.attname for f in model._meta.concrete_fields]
-        # A server-side cursor on PostgreSQL (the rows are fetched batch by batch, not all at once); the entries
-        # are written on the same connection while it is still being read.
+        # First into a table of its own (planned as a whole: a hash join), then read batch by batch through a
+        # server-side cursor on PostgreSQL while the entries are written on the same connection. A cursor over the
+        # join itself would be planned for its first rows and look up every history row one by one.
+        _temp(
+            "dashboard_import_hist",
+            f"SELECT h.history_id, h.history_type, {', '.join('h.' + f for f in felder)} FROM {historie} h "
+            "JOIN dashboard_import_ids i ON i.id = h.id AND i.typ = h.history_type WHERE h.history_date = %s",
+            [self.jetzt],
+        )
         with connection.chunked_cursor() as cursor:
-            cursor.execute(
-                f"SELECT h.history_id, h.history_type, {', '.join('h.' + f for f in felder)} FROM {historie} h "
-                "JOIN dashboard_import_ids i ON i.id = h.id AND i.typ = h.history_type "
-                "WHERE h.history_date = %s ORDER BY h.history_id",
-                [self.jetzt],
-            )
+            cursor.execute("SELECT * FROM dashboard_import_hist ORDER BY history_id")
             while block := cursor.fetchmany(BATCH):
                 objs = [model(*werte[2:]) for werte in block]
                 eintraege = [
