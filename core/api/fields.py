@@ -4,6 +4,8 @@
 write, so a dashboard needs no second request and an editor no integer primary key.
 """
 
+from decimal import ROUND_DOWN, Decimal
+
 from rest_framework import serializers
 
 
@@ -25,3 +27,17 @@ class NestedKeyField(serializers.SlugRelatedField):
         if isinstance(data, bool) or not isinstance(data, str | int):
             self.fail("invalid")
         return super().to_internal_value(data)
+
+
+class GerundeteDezimalzahl(serializers.DecimalField):
+    """A decimal cut to the field's decimal places instead of refused for more of them.
+
+    A coordinate with 15 digits after the point (as a float from a map library sends it) is the same place as the
+    stored 6 digits (0.1 m); refusing it would only make clients round. Too many whole digits are still refused.
+    """
+
+    def validate_precision(self, value):
+        if self.decimal_places is not None and value.is_finite():
+            # Toward zero: a value inside the bounds stays inside them (999.9999999 → 999.999999, not 1000).
+            value = value.quantize(Decimal(1).scaleb(-self.decimal_places), rounding=ROUND_DOWN)
+        return super().validate_precision(value)
