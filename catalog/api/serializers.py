@@ -8,6 +8,8 @@ Help texts and labels come from the models, so the schema speaks German where th
 import copy
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import RegexValidator
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from rest_framework import serializers
@@ -27,7 +29,7 @@ from catalog.models import (
     Zustaendigkeit,
 )
 from catalog.zustaendigkeit import ermittle
-from core.api.fields import NestedKeyField
+from core.api.fields import GerundeteDezimalzahl, NestedKeyField, WebAdresse
 
 
 def leika_schluessel(leistung) -> list[str]:
@@ -37,6 +39,12 @@ def leika_schluessel(leistung) -> list[str]:
 
 
 # --- Summaries -------------------------------------------------------------------------------------
+
+_TYP_CODE = r"(?:1[0-2]?|2/3[ab]?|[234][ab]?|[5-9])"
+#: catalog.typisierung.TYP_CODES, separated by "," or ";" (empty allowed): what typisierung.parse accepts.
+TYPISIERUNG_MUSTER = rf"^(?=[\s\S])\s*(?:{_TYP_CODE}(?:\s*[,;]\s*{_TYP_CODE})*)?\s*$"  # "" is the blank branch
+
+
 class ThemenfeldKurzSerializer(serializers.ModelSerializer):
     class Meta:
         model = Themenfeld
@@ -135,6 +143,12 @@ class ModelValidierungMixin:
     # Runs the model's own validation (fields, CHECK and UNIQUE constraints) before saving; without it a
     # violated constraint would reach the database and end as a 500. (A comment, not a docstring: the schema
     # would show a docstring as the description of every serializer.)
+    # URLs and decimals as the schema states them (core.api.fields): a URL pattern, decimals cut to their places.
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.URLField: WebAdresse,
+        models.DecimalField: GerundeteDezimalzahl,
+    }
 
     def validate(self, attrs):
         attrs = super().validate(attrs)
@@ -206,6 +220,8 @@ class LeikaLeistungSerializer(ModelValidierungMixin, serializers.ModelSerializer
         required=False,
         allow_blank=True,
         max_length=14,
+        # The model's constraint (14 digits or empty) as a pattern the schema states; spaces around are trimmed.
+        validators=[RegexValidator(r"^(?=[\s\S])\s*(?:[0-9]{14})?\s*$")],  # "" is the blank branch
         label=_("LeiKa-Schlüssel"),
         help_text=LeikaLeistung._meta.get_field("schluessel").help_text,
     )
@@ -227,6 +243,8 @@ class LeikaLeistungSerializer(ModelValidierungMixin, serializers.ModelSerializer
             "rechtsgrundlage",
         ]
         read_only_fields = ["vollzug"]
+        # The codes catalog.typisierung.parse accepts, separated by "," or ";": stated in the schema as a pattern.
+        extra_kwargs = {"typisierung": {"validators": [RegexValidator(TYPISIERUNG_MUSTER)]}}
 
     def validate_typisierung(self, value):
         try:

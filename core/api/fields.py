@@ -4,7 +4,10 @@
 write, so a dashboard needs no second request and an editor no integer primary key.
 """
 
+import re
 from decimal import ROUND_DOWN, Decimal
+
+from django.utils.translation import gettext_lazy as _
 
 from rest_framework import serializers
 
@@ -41,3 +44,27 @@ class GerundeteDezimalzahl(serializers.DecimalField):
             # Toward zero: a value inside the bounds stays inside them (999.9999999 → 999.999999, not 1000).
             value = value.quantize(Decimal(1).scaleb(-self.decimal_places), rounding=ROUND_DOWN)
         return super().validate_precision(value)
+
+
+#: The web addresses the API accepts, stated as a pattern the schema carries verbatim: http(s), a host of
+#: lower-case labels and a top-level domain, an optional port, path and query of unreserved and sub-delimiter
+#: characters. Every address it matches passes Django's URLValidator too, so schema and server agree exactly;
+#: percent escapes are left out because the schema's regex dialects could not say "% and two hex digits" alike.
+URL_MUSTER = (
+    # Not empty (the schema's second branch is the empty string); spaces around it are trimmed by the server.
+    r"^(?=[\s\S])\s*(?:https?://(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.){1,4}[a-z]{2,63}(?::[0-9]{1,5})?"
+    r"(?:/[A-Za-z0-9._~!$&'()*+,;=:@/-]*)?(?:\?[A-Za-z0-9._~!$&'()*+,;=:@/?-]*)?)?\s*$"
+)
+URL_MAX = 200  # models.URLField's default max_length
+_URL = re.compile(URL_MUSTER)
+
+
+class WebAdresse(serializers.CharField):
+    """A model URLField in the API: the pattern ``URL_MUSTER`` (empty allowed), at most 200 characters."""
+
+    # Checked here, not as a validator: the schema states the pattern for requests only (core.api.schema).
+    def to_internal_value(self, data):
+        wert = super().to_internal_value(data)
+        if not _URL.match(wert):
+            raise serializers.ValidationError(_("Keine gültige http(s)-Adresse."), code="invalid")
+        return wert

@@ -6,6 +6,8 @@ from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.plumbing import build_basic_type
 from drf_spectacular.types import OpenApiTypes
 
+from .fields import URL_MAX, URL_MUSTER
+
 PROBLEM_SCHEMA = {
     "type": "object",
     "description": "Fehler nach RFC 9457 (Problem Details).",
@@ -89,6 +91,19 @@ class NestedKeyFieldExtension(OpenApiSerializerFieldExtension):
         return schema
 
 
+class WebAdresseExtension(OpenApiSerializerFieldExtension):
+    """A web address: the pattern in requests (the server checks it); in answers any stored address, as rows
+    written before or by an import were checked by Django's URLValidator only."""
+
+    target_class = "core.api.fields.WebAdresse"
+
+    def map_serializer_field(self, auto_schema, direction):
+        schema = {"type": "string", "maxLength": URL_MAX}
+        if direction == "request":
+            schema["pattern"] = URL_MUSTER
+        return schema
+
+
 #: Integer bounds that come from the database backend, not from the domain (SQLite and PostgreSQL differ).
 DB_GRENZEN = {32767, 2147483647, 9223372036854775807, -32768, -2147483648, -9223372036854775808}
 
@@ -127,9 +142,28 @@ def _bundesdashboard(operation):
     }
 
 
+def _anfrage_exakt(komponente: dict) -> None:
+    """State in a request body's schema what the server checks beyond the serializer's own field types.
+
+    DRF's CharField refuses NUL characters and trims spaces before it checks for blank, so a free text says both
+    with a pattern. (Unknown fields are ignored, as DRF does, so the body may carry others.)
+    """
+    if komponente.get("type") != "object":
+        return
+    for eigenschaft in komponente.get("properties", {}).values():
+        for teil in (eigenschaft, *eigenschaft.get("oneOf", []), eigenschaft.get("items") or {}):
+            frei = teil.get("type") == "string" and not teil.keys() & {"enum", "pattern", "format"}
+            if frei and not teil.get("readOnly") and teil.get("maxLength") != 0:
+                # A required text is trimmed, then must not be empty: it needs one character that is no space.
+                teil["pattern"] = "^[^\\x00]*[^\\s\\x00][^\\x00]*$" if teil.get("minLength") else "^[^\\x00]*$"
+
+
 def postprocess(result, generator, request, public):
     """Add problem-details errors, 304 with validators, and the export formats to every operation."""
     _ohne_db_grenzen(result)
+    for name, komponente in result.get("components", {}).get("schemas", {}).items():
+        if name.endswith("Request"):
+            _anfrage_exakt(komponente)
     result.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
     problem_ref = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
     result["components"].setdefault("securitySchemes", {})["ApiKey"] = API_KEY_SCHEME
@@ -148,10 +182,11 @@ def postprocess(result, generator, request, public):
                 codes += ["401", "403", "409", "415"]
             for code in codes:
                 antworten.setdefault(code, {"description": FEHLER[code], "content": problem_ref})
+            parameter = operation.setdefault("parameters", [])
+            # Writes answer in JSON: a write has no export format.
+            parameter[:] = [p for p in parameter if not (p.get("in") == "query" and p.get("name") == "format")]
             if methode != "get":
                 continue
-            parameter = operation.setdefault("parameters", [])
-            parameter[:] = [p for p in parameter if not (p.get("in") == "query" and p.get("name") == "format")]
             for p in parameter:
                 if p.get("in") != "query":
                     continue
