@@ -64,7 +64,7 @@ def main():
 
     from catalog.importers import import_gemeindeverzeichnis
     from core.aenderungen import protokoll_aus
-    from core.importing import Zaehler
+    from core.importers import Zaehler
 
     gv = settings.FIXTURES_DIR / "gemeindeverzeichnis" / "gv-auszug-q4.csv"
     zeiten = {True: [], False: []}

@@ -48,15 +48,15 @@ if modus == "rebuild":
         bericht_bauen.apply(kwargs={"art": art, "erzwingen": True, "ausloeser": "befehl"}, throw=True)
 else:
     from django.conf import settings
-    from berichte.services import builders
+    from berichte.services import umsetzung
     with connection.cursor() as cursor:
         # Same session settings as the build, so both sides get the same plan.
         cursor.execute("SELECT set_config('work_mem', %s, false)", [settings.BERICHTE_WORK_MEM])
         if modus == "bare":
-            builders.ebenen_vorbereiten(cursor)
+            umsetzung.ebenen_vorbereiten(cursor)
             abfragen = [
-                (builders.abfrage_kommune_themenfeld(), builders.ANSCHLUSS_ALLE + builders.EBENEN_SPALTEN),
-                (builders.abfrage_land(), builders.LAND_SPALTEN),
+                (umsetzung.abfrage_kommune_themenfeld(), umsetzung.ANSCHLUSS_ALLE + umsetzung.EBENEN_SPALTEN),
+                (umsetzung.abfrage_land(), umsetzung.LAND_SPALTEN),
             ]
         else:
             minimal = "SELECT kommune_id, status, COUNT(*) AS n FROM catalog_kommunaleumsetzung GROUP BY 1, 2"

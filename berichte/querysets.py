@@ -1,13 +1,14 @@
+"""Queries of the builds. models.py builds its managers from this module, so this module imports no model: the
+pointer model is looked up in the app registry when the query runs (no import cycle)."""
+
+from django.apps import apps
 from django.db import models
 
 
 class BerichtslaufQuerySet(models.QuerySet):
     def aktuell(self, art: str):
         """The current build of ``art`` (the one ``AktuellerBericht`` points to), or None."""
-        # models.py builds its managers from this module, so the model is looked up when the query runs.
-        from .models import AktuellerBericht
-
-        zeiger = AktuellerBericht.objects.filter(art=art).select_related("lauf").first()
+        zeiger = apps.get_model("berichte", "AktuellerBericht").objects.filter(art=art).select_related("lauf").first()
         return zeiger.lauf if zeiger else None
 
     def verlauf(self, art: str, anzahl: int = 60):

@@ -10,7 +10,7 @@ from catalog.models import Themenfeld
 
 from .choices import Berichtsart
 from .diagramm import liniendiagramm
-from .export import HINWEIS_SYNTHETISCH, herunterladen
+from .exports import HINWEIS_SYNTHETISCH, herunterladen
 from .models import Berichtslauf, BeteiligungZeile, ThemenfeldStandZeile
 from .tabellen import TABELLEN, lauf_waehlen, tabelle, wert
 

@@ -1,16 +1,33 @@
-"""Admin of the catalogue: reference data (FITKO only) and the data Länder and Kommunen maintain."""
+"""Admin of the catalogue: reference data (FITKO only) and the data Länder and Kommunen maintain, with its import
+(preview, then write: ``catalog.importers.verwaltung``) and the export in the import format."""
 
+from django import forms
 from django.contrib import admin, messages
+from django.core import signing
+from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
 from django.db.models import Q
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.aenderungen import bulk_schreiben
+from core.exports import DEUTSCHES_EXCEL, csv_response, xlsx_response
 from core.kontext import wie as aenderung_wie
-from redaktion.admin import RedaktionAdmin, RedaktionModelAdmin
+from redaktion.admin import (
+    GUELTIG_SEKUNDEN,
+    ImportRouteMixin,
+    RedaktionAdmin,
+    RedaktionModelAdmin,
+    datei_abholen,
+    datei_ablegen,
+)
 from redaktion.rules import ist_fitko, kommunen_von, laender_von
 
-from .importers.verwaltung import ImportAdminMixin
+from .importers.formate import FORMATE
+from .importers.verwaltung import fuehre_import_aus, plane_import
 from .models import (
     Gebietskoerperschaft,
     KommunaleUmsetzung,
@@ -98,6 +115,124 @@ class LeikaLeistungAdmin(RedaktionModelAdmin):
         (_("Typisierung"), {"fields": ["typisierung", "vollzug", "sdg1", "sdg2"]}),
         (_("Recht"), {"fields": ["gesetze", "gesetzeskuerzel", "rechtsgrundlage"]}),
     ]
+
+
+# --- Import with preview and export in the import format ---------------------------------------------
+SIGNING_SALT = "catalog.imports_admin"
+MAX_BYTES = 5 * 1024 * 1024
+VORLAGE = "admin/catalog/import.html"
+ABGELAUFEN = _("Die Vorschau ist abgelaufen oder ungültig. Bitte die Datei erneut wählen.")
+
+
+class ImportForm(forms.Form):
+    datei = forms.FileField(
+        label=_("Datei (CSV oder XLSX)"),
+        help_text=_("Erste Zeile: die Spaltennamen. CSV in UTF-8, getrennt durch Komma oder Semikolon."),
+    )
+
+
+def _export_response(modeladmin, queryset, art: str):
+    fmt = FORMATE[modeladmin.model]
+    verweise = {f.removesuffix("_id") for f in fmt.schluesselfelder}
+    if fmt.model is Umsetzungsstand:
+        verweise.add("efa_anbieter")
+    queryset = queryset.select_related(*verweise)
+    name = f"{modeladmin.model._meta.model_name}-{timezone.localdate():%Y-%m-%d}.{art}"
+    spalten = fmt.export_spalten
+    zeilen = (list(map(fmt.export(obj).get, spalten)) for obj in queryset.iterator(chunk_size=2000))
+    if art == "xlsx":
+        return xlsx_response(name, spalten, zeilen)
+    # Editors open it in a spreadsheet and import it again: German Excel, which the import reads back.
+    return csv_response(name, spalten, zeilen, DEUTSCHES_EXCEL)
+
+
+class ImportAdminMixin(ImportRouteMixin):
+    """Adds "Importieren" (with preview, ``catalog.importers.verwaltung``) and export actions in the import format."""
+
+    actions = ["als_csv_exportieren", "als_xlsx_exportieren"]
+
+    @admin.action(description=_("Ausgewählte als CSV exportieren (Importformat)"), permissions=["view"])
+    def als_csv_exportieren(self, request, queryset):
+        return _export_response(self, queryset, "csv")
+
+    @admin.action(description=_("Ausgewählte als XLSX exportieren (Importformat)"), permissions=["view"])
+    def als_xlsx_exportieren(self, request, queryset):
+        return _export_response(self, queryset, "xlsx")
+
+    def darf_importieren(self, request) -> bool:
+        return self.has_add_permission(request) or self.has_change_permission(request)
+
+    def import_view(self, request):
+        if not self.darf_importieren(request):
+            raise PermissionDenied
+        fmt = FORMATE[self.model]
+        opts = self.model._meta
+        kontext = {
+            **self.admin_site.each_context(request),
+            "opts": opts,
+            "title": _("%(name)s importieren") % {"name": opts.verbose_name_plural},
+            "spalten": fmt.spalten,
+            "pflicht": fmt.pflicht,
+            "form": ImportForm(),
+        }
+        if request.method == "POST" and "bestaetigt" in request.POST:
+            return self._bestaetigen(request, fmt, kontext)
+        if request.method == "POST":
+            return self._vorschau(request, fmt, kontext)
+        return TemplateResponse(request, VORLAGE, kontext)
+
+    def _vorschau(self, request, fmt, kontext):
+        """Check the uploaded file; show what would change and park the file until the confirmation."""
+        form = ImportForm(request.POST, request.FILES)
+        kontext["form"] = form
+        if not form.is_valid():
+            return TemplateResponse(request, VORLAGE, kontext)
+        datei = form.cleaned_data["datei"]
+        if datei.size > MAX_BYTES:
+            form.add_error("datei", _("Die Datei ist größer als 5 MB."))
+            return TemplateResponse(request, VORLAGE, kontext, status=400)
+        daten = datei.read()
+        plan, fehler = plane_import(fmt, request.user, datei.name, daten)
+        if fehler:
+            kontext["fehler"] = fehler
+            return TemplateResponse(request, VORLAGE, kontext, status=400)
+        paket = {"user": request.user.pk, "name": datei.name, "ablage": datei_ablegen(datei.name, daten)}
+        kontext.update(
+            {
+                "vorschau": [z for z in plan if z.art != "unverändert"],
+                "zahlen": {art: sum(1 for z in plan if z.art == art) for art in ("neu", "geändert", "unverändert")},
+                "dateiname": datei.name,
+                "paket": signing.dumps(paket, salt=SIGNING_SALT),
+            }
+        )
+        return TemplateResponse(request, VORLAGE, kontext)
+
+    def _bestaetigen(self, request, fmt, kontext):
+        """Write the previewed file, checked again: the data may have changed since the preview."""
+        try:
+            paket = signing.loads(request.POST["paket"], salt=SIGNING_SALT, max_age=GUELTIG_SEKUNDEN)
+        except signing.BadSignature:
+            messages.error(request, ABGELAUFEN)
+            return redirect(request.path)
+        if paket["user"] != request.user.pk:
+            raise PermissionDenied
+        name, daten = paket["name"], datei_abholen(paket["ablage"])
+        if daten is None:
+            messages.error(request, ABGELAUFEN)
+            return redirect(request.path)
+        plan, fehler = plane_import(fmt, request.user, name, daten)
+        if fehler:
+            kontext["fehler"] = fehler
+            return TemplateResponse(request, VORLAGE, kontext, status=400)
+        zahlen = fuehre_import_aus(fmt, plan, request.user, name)
+        default_storage.delete(paket["ablage"])
+        messages.success(
+            request,
+            _("Import von %(name)s: %(neu)s neu, %(geändert)s geändert, %(unverändert)s unverändert.")
+            % {"name": name, **zahlen},
+        )
+        opts = self.model._meta
+        return redirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
 
 
 # --- Data of the Länder and Kommunen -----------------------------------------------------------------

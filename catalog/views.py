@@ -22,13 +22,13 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from core.datenstand import datenstand_der_anfrage
-from core.exports import csv_response, xlsx_response
+from core.exports import DEUTSCHES_EXCEL, csv_response, xlsx_response
 from core.seitencache import oeffentliche_seite
 
 from . import suche
 from .choices import Anschlussstatus, Ebene, EffektiveEbene, Textkennzeichen, UmsetzungsStatus
 from .filtersets.seiten import KommuneLeistungFilter, status_text
-from .importers.verwaltung import ZustaendigkeitFormat
+from .importers.formate import ZustaendigkeitFormat
 from .models import (
     Gebietskoerperschaft,
     KommunaleUmsetzung,
@@ -490,7 +490,7 @@ def kommune_export(request, schluessel, format):
     dateiname = f"ozg-leistungen-{gebiet.schluessel}-{slugify(gebiet.name)}.{format}"
     zeilen = _export_zeilen(gebiet, filter_)
     if format == "csv":
-        return csv_response(dateiname, EXPORT_SPALTEN, zeilen)
+        return csv_response(dateiname, EXPORT_SPALTEN, zeilen, DEUTSCHES_EXCEL)
     return xlsx_response(dateiname, EXPORT_SPALTEN, zeilen, blattname="OZG-Leistungen")
 
 
@@ -633,4 +633,4 @@ def zustaendigkeit_vorlage(request, schluessel):
     )
     spalten = ZustaendigkeitFormat.spalten
     zeilen = ([land.land_kuerzel, ozg_id] + [""] * (len(spalten) - 2) for ozg_id in offen)
-    return csv_response(f"zustaendigkeit-importvorlage-{land.land_kuerzel}.csv", spalten, zeilen)
+    return csv_response(f"zustaendigkeit-importvorlage-{land.land_kuerzel}.csv", spalten, zeilen, DEUTSCHES_EXCEL)

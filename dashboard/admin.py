@@ -15,15 +15,15 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from simple_history.admin import SimpleHistoryAdmin
 
 from catalog.models import Gebietskoerperschaft
-from core.importing import ImportFehler
+from core.importers import ImportFehler
 from redaktion import rules as regeln
-from redaktion.admin import RedaktionAdminMixin
+from redaktion.admin import ImportRouteMixin, RedaktionAdminMixin
 
 from . import importers
 from .choices import SPALTEN
@@ -65,14 +65,13 @@ class ImportForm(forms.Form):
 
 
 @admin.register(Onlinedienst)
-class OnlinedienstAdmin(RedaktionAdminMixin, SimpleHistoryAdmin):
+class OnlinedienstAdmin(ImportRouteMixin, RedaktionAdminMixin, SimpleHistoryAdmin):
     """Imported federal rows; written by the import (here or ``manage.py import_dashboard``), read with history.
 
     Viewing is the rules' ``dashboard.view_onlinedienst`` (``redaktion.rules``: FITKO and Lesend all rows, a Land-
     or Kommune-Redaktion the rows of its area, other rows 404), so ``has_perm`` and this admin agree.
     """
 
-    change_list_template = "admin/catalog/import_change_list.html"
     list_display = ["gebiet", "leika", "leistung", "online_status", "aktiv", "art_flaechendeckung"]
     list_filter = ["online_status", "aktiv", "art_flaechendeckung"]
     list_select_related = ["gebiet", "leika", "leistung"]
@@ -89,20 +88,8 @@ class OnlinedienstAdmin(RedaktionAdminMixin, SimpleHistoryAdmin):
 
     # Deleting (FITKO only) and viewing: the rules, through RedaktionAdminMixin, which also narrows the list.
 
-    def get_urls(self):
-        opts = self.model._meta
-        return [
-            path(
-                "importieren/",
-                self.admin_site.admin_view(self.import_view),
-                name=f"{opts.app_label}_{opts.model_name}_import",
-            ),
-            *super().get_urls(),
-        ]
-
-    def changelist_view(self, request, extra_context=None):
-        extra_context = {**(extra_context or {}), "darf_importieren": _darf_pflegen(request.user)}
-        return super().changelist_view(request, extra_context)
+    def darf_importieren(self, request) -> bool:
+        return _darf_pflegen(request.user)
 
     def _planen(self, request, name: str, daten: bytes, *, schreiben: bool = False):
         """Check the file (the preview's plan), or check and write it; the file lives only for this call."""

@@ -8,7 +8,7 @@ themenfelder tables again with that app's readers, so one run names every error 
 from pathlib import Path
 
 from catalog.models import Leistung
-from core.importing import Fehler, Fehlerliste, ImportFehler, Zaehler, read_csv, sync
+from core.importers import Fehler, Fehlerliste, ImportFehler, Zaehler, read_csv, sync
 from core.text import slug
 from themenfelder.importers import SEED_STAND, auswahl, grundlagen, lese_seed, themenfeld_pruefer
 from themenfelder.models import Teilnahme

@@ -1,4 +1,5 @@
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from simple_history.models import HistoricalRecords
@@ -60,7 +61,7 @@ class Labor(models.Model):
         return self.titel
 
     def get_absolute_url(self):
-        return f"/labore/{self.slug}/"
+        return reverse("labor", args=[self.slug])
 
 
 class LaborTeilnahme(models.Model):

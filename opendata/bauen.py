@@ -21,15 +21,15 @@ from django.core.files.storage import FileSystemStorage, Storage, storages
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 
-from core.exports import csv_bytes, xlsx_bytes
+from core.exports import CSV_CONTENT_TYPE, DEUTSCHES_EXCEL, XLSX_CONTENT_TYPE, csv_bytes, xlsx_bytes
 
 from .choices import Format
 from .datensaetze import LIZENZEN, alle
 
 CONTENT_TYPES = {
-    Format.CSV: "text/csv; charset=utf-8",
+    Format.CSV: CSV_CONTENT_TYPE,
     Format.JSON: "application/json",
-    Format.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    Format.XLSX: XLSX_CONTENT_TYPE,
 }
 
 
@@ -138,10 +138,11 @@ def bauen(name: str) -> dict:
         indent=None,
     ).encode()
     inhalte = {
-        Format.CSV: csv_bytes(ueberschriften, zeilen),
+        # Open data is downloaded by people first (a double click opens it in German Excel); JSON is for machines.
+        Format.CSV: csv_bytes(ueberschriften, zeilen, DEUTSCHES_EXCEL),
         Format.JSON: json_inhalt,
-        # Excel knows no time zones: local wall-clock time (e.g. "geändert am" of the Zuständigkeiten).
-        Format.XLSX: xlsx_bytes(ueberschriften, [tuple(map(_ohne_zone, z)) for z in zeilen], blattname=name),
+        # Excel knows no time zones: the writer gives local wall-clock time (e.g. "geändert am" of Zuständigkeiten).
+        Format.XLSX: xlsx_bytes(ueberschriften, zeilen, blattname=name),
     }
     ablage = speicher()
     for format_, inhalt in inhalte.items():
@@ -152,9 +153,3 @@ def bauen(name: str) -> dict:
 def alle_bauen(namen=None) -> dict:
     """Build the given datasets (all if None)."""
     return {name: bauen(name) for name in (namen or alle())}
-
-
-def _ohne_zone(wert):
-    if isinstance(wert, datetime) and wert.tzinfo is not None:
-        return timezone.localtime(wert).replace(tzinfo=None)
-    return wert

@@ -1,16 +1,22 @@
-"""Admin building blocks shared by the apps: object permissions, the staff login, Redaktionszuordnung, 2FA setup."""
+"""Admin building blocks shared by the apps: object permissions, the import route, the staff login,
+Redaktionszuordnung, 2FA setup."""
 
 import base64
 import datetime
+import uuid
+from pathlib import Path
 
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -200,6 +206,75 @@ def nur_mit_recht(request, perm: str, obj=None):
 def admin_url(obj, view: str = "change") -> str:
     opts = obj._meta
     return reverse(f"admin:{opts.app_label}_{opts.model_name}_{view}", args=[obj.pk])
+
+
+# --- Imports with preview: the route, the changelist button, the file waiting for the confirmation ---------
+class ImportRouteMixin:
+    """The admin's "Importieren" page of one model: ``<changelist>/importieren/`` and its button on the list.
+
+    The admin defines ``import_view(request)`` and ``darf_importieren(request)``; the button shows only to whom the
+    page would answer. The same for every import of the portal (catalog's Zuständigkeit and Umsetzungsstände,
+    the federal dashboard's rows), so the route and its name (``admin:<app>_<model>_import``) exist once.
+    """
+
+    change_list_template = "admin/import_change_list.html"
+
+    def darf_importieren(self, request) -> bool:
+        raise NotImplementedError
+
+    def import_view(self, request):
+        raise NotImplementedError
+
+    def get_urls(self):
+        opts = self.model._meta
+        return [
+            path(
+                "importieren/",
+                self.admin_site.admin_view(self.import_view),
+                name=f"{opts.app_label}_{opts.model_name}_import",
+            ),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "darf_importieren": self.darf_importieren(request)}
+        return super().changelist_view(request, extra_context)
+
+
+# Between preview and confirmation the uploaded file waits in the default storage (MEDIA_ROOT, a volume all web
+# nodes share), not in the form: a 5 MB XLSX hex-encoded in a hidden field broke the confirmation. The signed
+# form value names the file; files older than the preview's validity are removed.
+AUSSTEHEND = "importe-ausstehend"
+GUELTIG_SEKUNDEN = 3600
+
+
+def datei_ablegen(name: str, daten: bytes) -> str:
+    """Park an uploaded file until its preview is confirmed; returns the name to sign into the form."""
+    _aufraeumen()
+    return default_storage.save(f"{AUSSTEHEND}/{uuid.uuid4().hex}{Path(name).suffix.lower()}", ContentFile(daten))
+
+
+def datei_abholen(ablage: str) -> bytes | None:
+    """The parked file, or None when it expired (or the name does not point into the waiting area)."""
+    if not ablage.startswith(f"{AUSSTEHEND}/") or not default_storage.exists(ablage):
+        return None
+    with default_storage.open(ablage, "rb") as f:
+        return f.read()
+
+
+def _aufraeumen() -> None:
+    grenze = timezone.now() - datetime.timedelta(seconds=GUELTIG_SEKUNDEN)
+    try:
+        _ordner, dateien = default_storage.listdir(AUSSTEHEND)
+    except FileNotFoundError:
+        return
+    for datei in dateien:
+        pfad = f"{AUSSTEHEND}/{datei}"
+        try:
+            if default_storage.get_modified_time(pfad) < grenze:
+                default_storage.delete(pfad)
+        except FileNotFoundError:
+            pass  # another node cleaned up first
 
 
 # --- API keys: scoped, named, expiring, rotatable ----------------------------------------------------

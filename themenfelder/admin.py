@@ -1,15 +1,19 @@
 """Admin of the programme steering: the Themenfeld page with its inlines, tandems, phase statuses (with the focused
-screen), participations."""
+screen "Phasenstand erfassen"), participations."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db.models import Max
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Gebietskoerperschaft, Lage, Themenfeld
-from redaktion.admin import RedaktionAdmin, RedaktionModelAdmin
+from redaktion.admin import RedaktionAdmin, RedaktionModelAdmin, nur_mit_recht
 
-from . import admin_views
+from .choices import Phase
+from .forms import PhasenStandForm, feldname
 from .models import PhasenStatus, TandemRolle, Teilnahme
 
 
@@ -111,16 +115,67 @@ class PhasenStatusAdmin(RedaktionAdmin):
         return [
             path(
                 "stand/",
-                self.admin_site.admin_view(lambda request: admin_views.uebersicht_view(self, request)),
+                self.admin_site.admin_view(self.uebersicht_view),
                 name="themenfelder_phasenstatus_uebersicht",
             ),
             path(
                 "stand/<slug:slug>/",
-                self.admin_site.admin_view(lambda request, slug: admin_views.stand_view(self, request, slug)),
+                self.admin_site.admin_view(self.stand_view),
                 name="themenfelder_phasenstatus_stand",
             ),
             *super().get_urls(),
         ]
+
+    # "Phasenstand erfassen": all phase statuses and the Stand date of a Themenfeld in one form; saving is the
+    # model's rule (``PhasenStatus.objects.stand_erfassen``: adds a Stand, never overwrites an earlier one).
+    def uebersicht_view(self, request):
+        """All Themenfelder with their latest Stand, each linking to the form."""
+        nur_mit_recht(request, "themenfelder.view_phasenstatus")
+        themenfelder = Themenfeld.objects.annotate(letzter_stand=Max("phasen__stand")).order_by("name")
+        kontext = {
+            **self.admin_site.each_context(request),
+            "opts": PhasenStatus._meta,
+            "title": _("Phasenstand erfassen"),
+            "themenfelder": themenfelder,
+            "darf_erfassen": request.user.has_perm("themenfelder.add_phasenstatus"),
+        }
+        return TemplateResponse(request, "admin/themenfelder/phasenstand_uebersicht.html", kontext)
+
+    def stand_view(self, request, slug):
+        nur_mit_recht(request, "themenfelder.add_phasenstatus")
+        nur_mit_recht(request, "themenfelder.change_phasenstatus")
+        themenfeld = get_object_or_404(Themenfeld, slug=slug)
+        bisher = {p.phase: p for p in PhasenStatus.objects.filter(themenfeld=themenfeld).stand_am()}
+        form = PhasenStandForm(request.POST or None, aktuell={phase: p.status for phase, p in bisher.items()})
+        if request.method == "POST" and form.is_valid():
+            stand = form.cleaned_data["stand"]
+            PhasenStatus.objects.stand_erfassen(
+                themenfeld,
+                stand,
+                form.cleaned_data["quelle"],
+                {phase: form.cleaned_data[feldname(phase)] for phase in Phase.values},
+                grund=str(_("Phasenstand erfasst")),
+            )
+            messages.success(
+                request,
+                _("Stand %(datum)s für „%(themenfeld)s“ gespeichert.")
+                % {"datum": f"{stand:%d.%m.%Y}", "themenfeld": themenfeld},
+            )
+            return redirect("admin:themenfelder_phasenstatus_stand", slug=themenfeld.slug)
+        zeilen = [{"label": feld.label, "feld": feld, "bisher": bisher.get(phase)} for phase, feld in form.phasen()]
+        staende = PhasenStatus.objects.filter(themenfeld=themenfeld).values_list("stand", flat=True).distinct()
+        kontext = {
+            **self.admin_site.each_context(request),
+            "opts": PhasenStatus._meta,
+            "title": _("Phasenstand erfassen: %(themenfeld)s") % {"themenfeld": themenfeld},
+            "themenfeld": themenfeld,
+            "form": form,
+            "zeilen": zeilen,
+            "bisheriger_stand": max((p.stand for p in bisher.values()), default=None),
+            "staende": list(staende.order_by("-stand")),
+        }
+        status = 400 if form.errors else 200
+        return TemplateResponse(request, "admin/themenfelder/phasenstand.html", kontext, status=status)
 
 
 @admin.register(Teilnahme)

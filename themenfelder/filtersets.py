@@ -1,4 +1,4 @@
-"""API FilterSets of the programme (see ``catalog/api/filtersets.py`` for the conventions)."""
+"""API FilterSets of the programme, the Themenfeld list included (conventions: ``catalog/filtersets/api.py``)."""
 
 from datetime import date
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from catalog.choices import LAND_KUERZEL, OrganisationArt
 from catalog.models import Gebietskoerperschaft, Organisation, Themenfeld
-from core.importing import Fehler, Fehlerliste, ImportFehler, Zaehler, read_csv, sync
+from core.importers import Fehler, Fehlerliste, ImportFehler, Zaehler, read_csv, sync
 from core.text import slug
 
 from .choices import Phase, PhasenStatus, Rolle, TeilnahmeArt, Umfang

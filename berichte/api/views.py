@@ -2,6 +2,7 @@
 the list of builds, and CSV/XLSX downloads (``?format=csv|xlsx``) of a whole table."""
 
 from django.http import Http404
+from django.urls import reverse
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -12,7 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ..choices import Berichtsart
-from ..export import herunterladen
+from ..exports import herunterladen
 from ..models import Berichtslauf
 from ..tabellen import TABELLEN, lauf_waehlen
 from .serializers import ZEILEN_SERIALIZER, BerichtslaufSerializer
@@ -79,7 +80,7 @@ class BerichteListe(BerichteBasis):
                     "titel": str(art.label),
                     "aktueller_lauf": BerichtslaufSerializer(lauf).data if lauf else None,
                     "tabellen": {
-                        s: request.build_absolute_uri(f"/api/v1/berichte/{s}/")
+                        s: request.build_absolute_uri(reverse(f"berichte-api:{s}"))
                         for s, t in TABELLEN.items()
                         if t.art == art.value
                     },
@@ -118,7 +119,7 @@ class TabelleAnsicht(BerichteBasis):
             raise Http404("Dieser Bericht wurde noch nicht gebaut.")
         zeilen, angewandt = tabelle.zeilen(lauf, request.query_params)
         if request.accepted_renderer.format in ("csv", "xlsx"):
-            return herunterladen(tabelle, lauf, zeilen, request.accepted_renderer.format)
+            return herunterladen(tabelle, lauf, zeilen, request.accepted_renderer.format, fuer_maschinen=True)
         seiten = Seiten()
         seite = seiten.paginate_queryset(zeilen, request, view=self)
         antwort = seiten.get_paginated_response(ZEILEN_SERIALIZER[self.schluessel](seite, many=True).data)

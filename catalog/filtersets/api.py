@@ -28,7 +28,6 @@ from catalog.models import (
     LeikaLeistung,
     Leistung,
     Organisation,
-    Themenfeld,
     Umsetzungsstand,
     Zustaendigkeit,
 )
@@ -76,16 +75,6 @@ def gebiet_filter(field_name, label):
 
 def datum_bereich(field_name, label):
     return django_filters.DateFromToRangeFilter(field_name=field_name, label=label)
-
-
-class ThemenfeldFilterSet(ApiFilterSet):
-    suchfelder = ("name", "slug")
-    slug = schluessel_in("slug", _("Slug, mehrere mit Komma"))
-    name = django_filters.CharFilter(lookup_expr="icontains", label=_("Name enthält"))
-
-    class Meta:
-        model = Themenfeld
-        fields = []
 
 
 class LageFilterSet(ApiFilterSet):

@@ -11,7 +11,7 @@ from pathlib import Path
 from django.db.models import Count, Min
 
 from core.aenderungen import bulk_schreiben
-from core.importing import Fehler, Fehlerliste, ImportFehler, Zaehler, read_csv, sync
+from core.importers import Fehler, Fehlerliste, ImportFehler, Zaehler, read_csv, sync
 from core.text import slug
 
 from .. import typisierung
@@ -126,29 +126,42 @@ def lese_gemeindeverzeichnis(path: Path) -> dict[Ebene, dict[str, dict]]:
             "breitengrad": None,
             "plz": "",
         }
-        for spalte, feld, umwandeln in [
-            ("bevoelkerung", "einwohner", _ganzzahl),
-            ("flaeche", "flaeche", lambda t: _dezimal(t, 2)),
-            ("laengengrad", "laengengrad", lambda t: _dezimal(t, 6)),
-            ("breitengrad", "breitengrad", lambda t: _dezimal(t, 6)),
-        ]:
-            roh = row[spalte]
-            if roh.strip():
-                try:
-                    values[feld] = umwandeln(roh)
-                except (ValueError, InvalidOperation):
-                    liste.add(zeile, spalte, roh, "keine gültige Zahl")
-        if values["laengengrad"] == 0 and values["breitengrad"] == 0:
-            # "0,0" marks an area without coordinates (the German-Luxembourg condominium), not a place at 0°/0°.
-            values["laengengrad"] = values["breitengrad"] = None
-        if values["einwohner"] is not None and values["einwohner"] < 0:
-            liste.add(zeile, "bevoelkerung", row["bevoelkerung"], "negative Einwohnerzahl")
-        plz = row["postleitzahl"].strip()
-        if plz and not re.fullmatch(r"[0-9]{5}", plz):
-            liste.add(zeile, "postleitzahl", plz, "erwartet 5 Ziffern")
-        values["plz"] = plz
+        _gv_zahlen_und_plz(liste, zeile, row, values)
         je_ebene[ebene][ars] = values
 
+    _gv_eltern(je_ebene, zeile_von, liste)
+    if fehler:
+        raise ImportFehler(fehler)
+    return je_ebene
+
+
+def _gv_zahlen_und_plz(liste: Fehlerliste, zeile: int, row: dict, values: dict) -> None:
+    """Population, area, coordinates and postcode of one row into ``values``; bad numbers into ``liste``."""
+    for spalte, feld, umwandeln in [
+        ("bevoelkerung", "einwohner", _ganzzahl),
+        ("flaeche", "flaeche", lambda t: _dezimal(t, 2)),
+        ("laengengrad", "laengengrad", lambda t: _dezimal(t, 6)),
+        ("breitengrad", "breitengrad", lambda t: _dezimal(t, 6)),
+    ]:
+        roh = row[spalte]
+        if roh.strip():
+            try:
+                values[feld] = umwandeln(roh)
+            except (ValueError, InvalidOperation):
+                liste.add(zeile, spalte, roh, "keine gültige Zahl")
+    if values["laengengrad"] == 0 and values["breitengrad"] == 0:
+        # "0,0" marks an area without coordinates (the German-Luxembourg condominium), not a place at 0°/0°.
+        values["laengengrad"] = values["breitengrad"] = None
+    if values["einwohner"] is not None and values["einwohner"] < 0:
+        liste.add(zeile, "bevoelkerung", row["bevoelkerung"], "negative Einwohnerzahl")
+    plz = row["postleitzahl"].strip()
+    if plz and not re.fullmatch(r"[0-9]{5}", plz):
+        liste.add(zeile, "postleitzahl", plz, "erwartet 5 Ziffern")
+    values["plz"] = plz
+
+
+def _gv_eltern(je_ebene: dict, zeile_von: dict[str, int], liste: Fehlerliste) -> None:
+    """Every key's parent (``_eltern``); a parent missing from the file is an error at the child's line."""
     alle = set(zeile_von)
     for ebene in GV_REIHENFOLGE:
         for ars, values in je_ebene[ebene].items():
@@ -156,9 +169,6 @@ def lese_gemeindeverzeichnis(path: Path) -> dict[Ebene, dict[str, dict]]:
             if eltern is not None and eltern not in alle:
                 liste.add(zeile_von[ars], "satzart", ars, f"übergeordneter Schlüssel {eltern} fehlt in der Datei")
             values["_eltern"] = eltern
-    if fehler:
-        raise ImportFehler(fehler)
-    return je_ebene
 
 
 def import_gemeindeverzeichnis(path: Path, zaehler: Zaehler) -> None:
@@ -209,8 +219,18 @@ def _pflicht(liste, zeile, row, spalte, max_len):
 
 
 def lese_katalog(ordner: Path) -> dict:
+    """The four catalogue files, each checked against the ones before; every error of every file, or the rows."""
     fehler: list[Fehler] = []
+    themenfelder = _lese_themenfelder(ordner, fehler)
+    lagen = _lese_lagen(ordner, themenfelder, fehler)
+    leistungen = _lese_leistungen(ordner, lagen, fehler)
+    leika = _lese_leika(ordner, leistungen, fehler)
+    if fehler:
+        raise ImportFehler(fehler)
+    return {"themenfelder": themenfelder, "lagen": lagen, "leistungen": leistungen, "leika": leika}
 
+
+def _lese_themenfelder(ordner: Path, fehler: list[Fehler]) -> dict[str, dict]:
     themenfelder: dict[str, dict] = {}
     liste = Fehlerliste("themenfelder.csv", fehler)
     for zeile, row in read_csv(ordner / "themenfelder.csv", ["themenfeld"], fehler):
@@ -218,7 +238,10 @@ def lese_katalog(ordner: Path) -> dict:
         if name in themenfelder:
             liste.add(zeile, "themenfeld", name, "Themenfeld doppelt")
         themenfelder[name] = {"name": name, "slug": slug(name)}
+    return themenfelder
 
+
+def _lese_lagen(ordner: Path, themenfelder: dict, fehler: list[Fehler]) -> dict[str, dict]:
     lagen: dict[str, dict] = {}
     liste = Fehlerliste("lagen.csv", fehler)
     for zeile, row in read_csv(ordner / "lagen.csv", ["lage", "themenfeld"], fehler):
@@ -229,7 +252,10 @@ def lese_katalog(ordner: Path) -> dict:
         if name in lagen:
             liste.add(zeile, "lage", name, "Lage doppelt")
         lagen[name] = {"name": name, "slug": slug(name), "_themenfeld": tf}
+    return lagen
 
+
+def _lese_leistungen(ordner: Path, lagen: dict, fehler: list[Fehler]) -> dict[int, dict]:
     leistungen: dict[int, dict] = {}
     liste = Fehlerliste("leistungen.csv", fehler)
     for zeile, row in read_csv(ordner / "leistungen.csv", ["ozg_id", "leistung", "lage", "themenfeld"], fehler):
@@ -252,7 +278,10 @@ def lese_katalog(ordner: Path) -> dict:
                 f"Lage „{lage}“ gehört laut lagen.csv zu „{lagen[lage]['_themenfeld']}“",
             )
         leistungen[ozg_id] = {"ozg_id": ozg_id, "name": name, "_lage": lage}
+    return leistungen
 
+
+def _lese_leika(ordner: Path, leistungen: dict, fehler: list[Fehler]) -> dict[int, dict]:
     leika: dict[int, dict] = {}
     liste = Fehlerliste("leika.csv", fehler)
     schluessel_je_leistung: dict[tuple, int] = {}
@@ -271,32 +300,38 @@ def lese_katalog(ordner: Path) -> dict:
             frueher = schluessel_je_leistung.setdefault((schluessel, ozg_id), zeile)
             if frueher != zeile:
                 liste.add(zeile, "leika_schluessel", schluessel, f"Schlüssel und OZG-ID schon in Zeile {frueher}")
-        typ = row["typ"].strip()
-        try:
-            vollzug = typisierung.vollzug(typ)
-        except ValueError as exc:
-            liste.add(zeile, "typ", row["typ"], str(exc))
-            vollzug = Vollzug.UNBEKANNT
-        sdg = {}
-        for spalte in ("sdg1", "sdg2"):
-            if row[spalte].strip() not in ("0", "1", ""):
-                liste.add(zeile, spalte, row[spalte], "erwartet 0 oder 1")
-            sdg[spalte] = row[spalte].strip() == "1"
+        typ_und_recht = _leika_typ_und_recht(liste, zeile, row)  # before the name: errors in column order
         leika[zeile] = {
             "zeile": zeile,
             "schluessel": schluessel,
             "bezeichnung": _pflicht(liste, zeile, row, "bezeichnung", 400),
-            "typisierung": typ,
-            "vollzug": vollzug.value,
-            "gesetze": row["gesetze"].strip(),
-            "gesetzeskuerzel": row["gesetzeskuerzel"].strip()[:100],
-            "rechtsgrundlage": row["rechtsgrundlage"].strip(),
+            **typ_und_recht,
             "_ozg_id": ozg_id,
-            **sdg,
         }
-    if fehler:
-        raise ImportFehler(fehler)
-    return {"themenfelder": themenfelder, "lagen": lagen, "leistungen": leistungen, "leika": leika}
+    return leika
+
+
+def _leika_typ_und_recht(liste: Fehlerliste, zeile: int, row: dict) -> dict:
+    """Typisierung (→ Vollzug), law and the two SDG flags of one LeiKa row."""
+    typ = row["typ"].strip()
+    try:
+        vollzug = typisierung.vollzug(typ)
+    except ValueError as exc:
+        liste.add(zeile, "typ", row["typ"], str(exc))
+        vollzug = Vollzug.UNBEKANNT
+    sdg = {}
+    for spalte in ("sdg1", "sdg2"):
+        if row[spalte].strip() not in ("0", "1", ""):
+            liste.add(zeile, spalte, row[spalte], "erwartet 0 oder 1")
+        sdg[spalte] = row[spalte].strip() == "1"
+    return {
+        "typisierung": typ,
+        "vollzug": vollzug.value,
+        "gesetze": row["gesetze"].strip(),
+        "gesetzeskuerzel": row["gesetzeskuerzel"].strip()[:100],
+        "rechtsgrundlage": row["rechtsgrundlage"].strip(),
+        **sdg,
+    }
 
 
 def import_katalog(ordner: Path, zaehler: Zaehler) -> None:

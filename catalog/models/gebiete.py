@@ -1,5 +1,6 @@
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from ..choices import LAND_KUERZEL, Ebene, Textkennzeichen
@@ -107,7 +108,7 @@ class Gebietskoerperschaft(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return f"/kommunen/{self.schluessel}/"
+        return reverse("kommune", args=[self.schluessel])
 
     @property
     def land_kuerzel(self) -> str:

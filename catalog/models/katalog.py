@@ -1,5 +1,6 @@
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from ..choices import Vollzug
@@ -26,7 +27,7 @@ class Themenfeld(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return f"/themenfelder/{self.slug}/"
+        return reverse("themenfeld", args=[self.slug])
 
 
 class Lage(models.Model):
@@ -92,7 +93,7 @@ class Leistung(models.Model):
         return f"{self.ozg_id} {self.name}"
 
     def get_absolute_url(self):
-        return f"/leistungen/{self.ozg_id}/"
+        return reverse("leistung", args=[self.ozg_id])
 
 
 class LeikaLeistung(models.Model):

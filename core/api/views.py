@@ -14,7 +14,7 @@ from simple_history.utils import update_change_reason
 
 from core.datenstand import datenstand_der_anfrage
 
-from . import antwort_cache, export
+from . import antwort_cache, exports
 from .exceptions import CacheTreffer, NotModified, problem
 from .pagination import EXPORT_FORMATE
 from .permissions import api_schluessel, wer
@@ -121,7 +121,7 @@ class ReadWriteViewSet(ConditionalGetMixin, viewsets.ModelViewSet):
 
     def list(self, request, *args, **kwargs):
         if request.accepted_renderer.format in EXPORT_FORMATE:
-            return export.streamen(self, request, getattr(self, "basename", None) or "export")
+            return exports.streamen(self, request, getattr(self, "basename", None) or "export")
         return super().list(request, *args, **kwargs)
 
     def _neu_laden(self, serializer):

@@ -5,7 +5,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from core.importing import ImportFehler, Zaehler
+from core.importers import ImportFehler, Zaehler
 from core.kontext import als_befehl
 
 

@@ -8,11 +8,9 @@ to the default (page 0, size 100; size at most 2000). Enumerated parameters (``o
 ETag, Last-Modified and 304 come from the portal's Datenstand, as everywhere in the API.
 """
 
-import csv
-import io
 import math
 
-from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import JsonResponse
 from django.utils import timezone
 
 from drf_spectacular.types import OpenApiTypes
@@ -25,10 +23,14 @@ from rest_framework.views import APIView
 from catalog.models import Gebietskoerperschaft
 from core.api.views import ConditionalGetMixin
 from core.datenstand import datenstand_der_anfrage
+from core.exports import DEUTSCHES_EXCEL, csv_response, xlsx_response
 
 from .. import querysets
 from ..choices import ARS_BUND, SPALTEN
 from .serializers import FehlerSerializer, PageArsSerializer, PageDvDataSerializer
+
+# The federal API answers files as a plain byte stream.
+DATEI_TYP = "application/octet-stream"
 
 GROESSE_STANDARD = 100
 GROESSE_MAX = 2000  # Spring Data's default max page size
@@ -226,42 +228,13 @@ class DataArsView(BundesApiView):
         return _datenseite(request, bereich)
 
 
-def _zelle(wert):
-    return "" if wert is None else wert
-
-
 def datei(dateityp: str, zeilen, ars: str):
-    """The rows as a CSV (``;``, UTF-8 with BOM, streamed) or XLSX file, with the federal column names."""
+    """The rows as a CSV (German Excel: ``;``, UTF-8 with BOM, streamed) or XLSX file, with the federal column names."""
     name = f"dashboard-{ars}.{dateityp}"
+    werte = ([zeile[s] for s in SPALTEN] for zeile in zeilen)
     if dateityp == "csv":
-
-        def erzeugen():
-            puffer = io.StringIO()
-            schreiber = csv.writer(puffer, delimiter=";", lineterminator="\r\n")
-            puffer.write("\ufeff")
-            schreiber.writerow(SPALTEN)
-            for nummer, zeile in enumerate(zeilen):
-                schreiber.writerow([_zelle(zeile[s]) for s in SPALTEN])
-                if nummer % 500 == 0:
-                    yield puffer.getvalue().encode()
-                    puffer.seek(0)
-                    puffer.truncate()
-            yield puffer.getvalue().encode()
-
-        antwort = StreamingHttpResponse(erzeugen(), content_type="application/octet-stream")
-    else:
-        from openpyxl import Workbook
-
-        buch = Workbook(write_only=True)
-        blatt = buch.create_sheet("data")
-        blatt.append(SPALTEN)
-        for zeile in zeilen:
-            blatt.append([_zelle(zeile[s]) for s in SPALTEN])
-        puffer = io.BytesIO()
-        buch.save(puffer)
-        antwort = HttpResponse(puffer.getvalue(), content_type="application/octet-stream")
-    antwort["Content-Disposition"] = f'attachment; filename="{name}"'
-    return antwort
+        return csv_response(name, SPALTEN, werte, DEUTSCHES_EXCEL, stream=True, content_type=DATEI_TYP)
+    return xlsx_response(name, SPALTEN, werte, "data", content_type=DATEI_TYP)
 
 
 class ArsView(BundesApiView):

@@ -1,7 +1,7 @@
 """Import of the federal dashboard's format: CSV (``;`` or ``,``), XLSX, the JSON pages of ``GET /v1/data/{ars}``
 or a URL of that endpoint.
 
-Like every import of the portal (``core.importing``): the whole input is read and checked first; every bad
+Like every import of the portal (``core.importers``): the whole input is read and checked first; every bad
 row is named with file, line, column and value and then nothing is written. A clean input is written in one
 transaction with history and change-log entries; equal rows are left alone, so a second run changes nothing.
 An import never deletes.
@@ -19,7 +19,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from core.importing import Fehler, Fehlerliste, ImportFehler
+from core.importers import Fehler, Fehlerliste, ImportFehler
 
 from .pruefen import Nachschlag, pruefe
 from .quellen import AbrufFehler, datei_zeilen, seiten_laden

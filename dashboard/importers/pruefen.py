@@ -14,7 +14,7 @@ from django.core.validators import URLValidator
 
 from catalog.choices import Ebene
 from catalog.models import Gebietskoerperschaft, LeikaLeistung, Leistung
-from core.importing import Fehlerliste
+from core.importers import Fehlerliste
 
 from ..choices import ARS_BUND, Aktiv, Flaechendeckung, OnlineStatus
 from .quellen import text

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from core.importing import Fehlerliste
+from core.importers import Fehlerliste
 
 
 # --- Files ----------------------------------------------------------------------------------

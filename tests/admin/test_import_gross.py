@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 import pytest
 from openpyxl import Workbook
 
-from catalog.importers.verwaltung import MAX_BYTES
+from catalog.admin import MAX_BYTES
 from catalog.models import Leistung, Zustaendigkeit
 
 URL = "/admin/catalog/zustaendigkeit/importieren/"

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _csv(antwort):
-    # Whole-list exports are streamed (core.api.export).
+    # Whole-list exports are streamed (core.api.exports).
     inhalt = b"".join(antwort.streaming_content) if antwort.streaming else antwort.content
     return list(csv.DictReader(io.StringIO(inhalt.decode("utf-8"))))
 

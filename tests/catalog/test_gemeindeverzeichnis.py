@@ -9,7 +9,7 @@ import pytest
 from catalog.choices import Ebene, Textkennzeichen
 from catalog.importers.quellen import import_gemeindeverzeichnis
 from catalog.models import Gebietskoerperschaft as G
-from core.importing import ImportFehler, Zaehler
+from core.importers import ImportFehler, Zaehler
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ import pytest
 from catalog.choices import Vollzug
 from catalog.importers.quellen import import_katalog
 from catalog.models import Lage, LeikaLeistung, Leistung, Themenfeld
-from core.importing import Zaehler
+from core.importers import Zaehler
 
 pytestmark = pytest.mark.django_db
 

@@ -3,12 +3,16 @@
 The concern of every class and function is read from what it is (a Model, a FilterSet, a Celery task …), not from
 where it lies, so a FilterSet written into views.py, or a serializer beside the models, fails here. There is no
 list of exceptions; ``core`` (shared infrastructure) and ``ozgportal`` (the project's wiring) are not Fach-Apps.
-A standard module may be a package (``catalog/models/``, ``catalog/importers/``).
+A standard module may be a package (``catalog/models/``, ``catalog/importers/``). The README's skeleton table is
+compared with what is there, so it cannot drift.
 """
 
 import importlib
+import importlib.util
 import inspect
 import pkgutil
+import re
+from pathlib import Path
 
 from django.contrib.admin.options import BaseModelAdmin
 from django.core.management.base import BaseCommand
@@ -23,9 +27,9 @@ from rest_framework.routers import BaseRouter
 from rest_framework.serializers import BaseSerializer
 from rest_framework.views import APIView
 
-import core.importing
+import core.importers
 
-FACH_APPS = ["redaktion", "catalog", "themenfelder", "labore", "berichte", "opendata"]
+FACH_APPS = ["redaktion", "catalog", "themenfelder", "labore", "berichte", "opendata", "dashboard"]
 
 #: concern → the module (or package) of the skeleton where it must live, relative to the app.
 SKELETT = {
@@ -38,7 +42,7 @@ SKELETT = {
     "URL-Liste": ["urls", "api.urls"],
     "Serializer": ["api.serializers"],
     "API-View": ["api.views"],
-    "Import (liest mit core.importing)": ["importers"],
+    "Import (liest mit core.importers)": ["importers"],
     "Celery-Task": ["tasks"],
     "Befehl": ["management.commands"],
 }
@@ -65,7 +69,8 @@ def _anliegen(modul) -> set[str]:
                 gefunden.add("Seiten-View")
         elif inspect.isfunction(obj) and obj.__module__ == modul.__name__:
             if list(inspect.signature(obj).parameters)[:1] == ["request"]:
-                gefunden.add("Seiten-View")
+                # A plain function view of the API (e.g. the federal 404 answer) is an API view, not a page.
+                gefunden.add("API-View" if modul.__name__.endswith(".api.views") else "Seiten-View")
         elif isinstance(obj, Proxy | Task):
             # @shared_task leaves a proxy until the app is finalised; the task class carries the defining module.
             aufgabe = obj._get_current_object() if isinstance(obj, Proxy) else obj
@@ -73,8 +78,13 @@ def _anliegen(modul) -> set[str]:
                 gefunden.add("Celery-Task")
         if name == "urlpatterns" or (isinstance(obj, BaseRouter) and name == "router"):
             gefunden.add("URL-Liste")
-        if getattr(obj, "__module__", None) == core.importing.__name__ and modul.__name__ != core.importing.__name__:
-            gefunden.add("Import (liest mit core.importing)")
+        # Reading or syncing with the shared machinery makes an importer; catching its error type does not.
+        if (
+            inspect.isfunction(obj)
+            and obj.__module__ == core.importers.__name__
+            and modul.__name__ != core.importers.__name__
+        ):
+            gefunden.add("Import (liest mit core.importers)")
     return gefunden
 
 
@@ -132,3 +142,55 @@ def test_der_test_erkennt_ein_anliegen_am_falschen_platz(tmp_path, monkeypatch):
     assert ergebnis["FilterSet"] == {"probeapp.views"}
     assert ergebnis["Celery-Task"] == {"probeapp.views"}
     assert not _am_platz("probeapp", "probeapp.views", "FilterSet")
+
+
+#: Column of the README's skeleton table → the module (or package) it stands for.
+README_SPALTEN = {
+    "`models`": "models",
+    "`choices`": "choices",
+    "`querysets`": "querysets",
+    "`filtersets`": "filtersets",
+    "`admin`": "admin",
+    "`views`": "views",
+    "`urls`": "urls",
+    "`api/{serializers,views,urls}`": "api",
+    "`importers`": "importers",
+    "`tasks`": "tasks",
+    "`management/commands`": "management.commands",
+}
+
+
+def _readme_tabelle() -> dict[str, dict[str, bool]]:
+    """app → column → ✓ in the README's skeleton table."""
+    text = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    zeilen = [z for z in text.splitlines() if z.startswith("|")]
+    kopf_nr = next(i for i, z in enumerate(zeilen) if z.startswith("| App | `models`"))
+    kopf = [zelle.strip() for zelle in zeilen[kopf_nr].strip("|").split("|")]
+    tabelle = {}
+    for zeile in zeilen[kopf_nr + 2 :]:
+        zellen = [zelle.strip() for zelle in zeile.strip("|").split("|")]
+        if len(zellen) != len(kopf) or not re.fullmatch(r"`\w+`", zellen[0]):
+            break
+        tabelle[zellen[0].strip("`")] = {k: z.startswith("✓") for k, z in zip(kopf[1:], zellen[1:], strict=True)}
+    return tabelle
+
+
+def _hat_modul(app: str, modul: str) -> bool:
+    if importlib.util.find_spec(f"{app}.{modul.split('.')[0]}") is None:
+        return False
+    if modul == "management.commands":
+        befehle = importlib.import_module(f"{app}.management.commands")
+        return any(not info.ispkg for info in pkgutil.iter_modules(befehle.__path__))
+    return importlib.util.find_spec(f"{app}.{modul}") is not None
+
+
+def test_readme_geruest_stimmt_mit_den_apps_ueberein():
+    tabelle = _readme_tabelle()
+    assert sorted(tabelle) == sorted(FACH_APPS), "jede Fach-App hat genau eine Zeile"
+    abweichend = {
+        (app, spalte): ("README ✓" if steht else "README –")
+        for app, zeile in tabelle.items()
+        for spalte, steht in zeile.items()
+        if steht != _hat_modul(app, README_SPALTEN[spalte])
+    }
+    assert abweichend == {}, f"README-Gerüsttabelle weicht vom Code ab: {abweichend}"

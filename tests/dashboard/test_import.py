@@ -9,7 +9,7 @@ from openpyxl import Workbook
 
 from catalog.choices import Anschlussstatus, UmsetzungsStatus
 from catalog.models import Gebietskoerperschaft, KommunaleUmsetzung, Umsetzungsstand
-from core.importing import ImportFehler
+from core.importers import ImportFehler
 from core.models import Aenderung
 from dashboard.choices import SPALTEN
 from dashboard.importers import importiere

@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 import pytest
 
 from catalog.models import Gebietskoerperschaft
-from core.importing import Zaehler
+from core.importers import Zaehler
 from labore.importers import import_labore
 from labore.models import Labor, LaborTeilnahme
 from labore.suche import labore as suche_labore

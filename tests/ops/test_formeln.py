@@ -13,7 +13,7 @@ import pytest
 from openpyxl import load_workbook
 
 from catalog.models import Gebietskoerperschaft, Zustaendigkeit
-from core.exports import csv_bytes, entschaerfen, xlsx_bytes, zurueck_entschaerfen
+from core.exports import DEUTSCHES_EXCEL, RFC_4180, csv_bytes, entschaerfen, xlsx_bytes, zurueck_entschaerfen
 
 BOESE = "=cmd|' /C calc'!A0"
 ENTSCHAERFT = "'" + BOESE
@@ -62,10 +62,10 @@ def test_admin_export_in_import_format_and_back(client, boese):
     ]
     _pruefen(*inhalte)
     # The portal's own export re-imports unchanged: the prefix is taken off again.
-    from catalog.importers.verwaltung import lese_datei
+    from core.importers import lese_tabelle
 
     for name, inhalt in zip(("z.csv", "z.xlsx"), inhalte, strict=True):
-        zeilen = lese_datei(name, inhalt, ["bemerkung"], [])
+        zeilen = lese_tabelle(name, inhalt, ["bemerkung"], [])
         assert zeilen[0][1]["bemerkung"] == BOESE
 
 
@@ -77,9 +77,10 @@ def test_open_data_files(boese, settings, tmp_path):
     _pruefen(bauen.lesen("zustaendigkeiten", "csv"), bauen.lesen("zustaendigkeiten", "xlsx"))
 
 
-def test_page_writer_defuses_every_formula_start():
+@pytest.mark.parametrize("dialect", [DEUTSCHES_EXCEL, RFC_4180], ids=lambda d: d.delimiter)
+def test_writer_defuses_every_formula_start_in_both_dialects(dialect):
     werte = ["=1+1", "+49 30 1234", "-2+3", "@SUM(A1)", "\t=1", "\r=1", "ok", 5, -3, None]
-    _pruefen(csv_bytes(["Spalte"], [[BOESE]]), xlsx_bytes(["Spalte"], [[BOESE]]))
-    zellen = _csv_zellen(csv_bytes(["a"] * len(werte), [werte]))[len(werte) :]
+    _pruefen(csv_bytes(["Spalte"], [[BOESE]], dialect), xlsx_bytes(["Spalte"], [[BOESE]]))
+    zellen = _csv_zellen(csv_bytes(["a"] * len(werte), [werte], dialect))[len(werte) :]
     assert zellen == ["'=1+1", "'+49 30 1234", "'-2+3", "'@SUM(A1)", "'\t=1", "'\r=1", "ok", "5", "-3", ""]
     assert all(zurueck_entschaerfen(entschaerfen(w)) == w for w in werte if isinstance(w, str))

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from catalog.importers.quellen import GV_SPALTEN, LEIKA_SPALTEN, lese_gemeindeverzeichnis, lese_katalog
-from core.importing import ImportFehler
+from core.importers import ImportFehler
 from themenfelder.importers import lese_seed
 
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -173,7 +173,8 @@ def test_first_screen_answers_itself_for_it_and_open_with_reason_and_who_can_cha
 
 
 def test_import_template_lists_the_open_leistungen_and_imports_once_filled(client, django_user_model):
-    from catalog.importers.verwaltung import FORMATE, plane_import
+    from catalog.importers.formate import FORMATE
+    from catalog.importers.verwaltung import plane_import
 
     antwort = client.get("/kommunen/01061034/zustaendigkeit-vorlage.csv")
     assert antwort["Content-Disposition"].endswith('zustaendigkeit-importvorlage-SH.csv"')

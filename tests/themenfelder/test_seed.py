@@ -7,7 +7,7 @@ from django.core.management import CommandError, call_command
 import pytest
 
 from catalog.models import Organisation, Themenfeld
-from core.importing import Zaehler
+from core.importers import Zaehler
 from themenfelder.choices import Phase, PhasenStatus, Rolle, Umfang
 from themenfelder.importers import import_seed
 from themenfelder.models import PhasenStatus as PhasenStatusModel

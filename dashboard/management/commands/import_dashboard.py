@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from core.importing import ImportFehler
+from core.importers import ImportFehler
 from core.kontext import als_befehl
 
 from ...importers import AbrufFehler, importiere, seiten_laden
