@@ -5,7 +5,8 @@ A row of the compatible API (``DvDataDto``) comes from one of three sources, in 
 1. ``dashboard.Onlinedienst``: rows imported in the federal format, with their LeiKa-Leistung, URL,
    ``online_status``, ``aktiv`` and ``art_flaechendeckung`` as imported.
 2. ``catalog.KommunaleUmsetzung`` (status angeschlossen or geplant) of a Kommune that has no imported row for that
-   OZG-Leistung: one row per OZG-Leistung with an empty ``leika_key``.
+   OZG-Leistung: one row per OZG-Leistung with an empty ``leika_key``. Synthetic rows (load tests) are left out:
+   the federal format has no field to flag them, so they would pass for real statuses.
 3. ``catalog.Umsetzungsstand`` (status online verfügbar or in Umsetzung) of a Land without an imported row for
    that OZG-Leistung (neither on the Land nor bundesweit).
 
@@ -62,6 +63,7 @@ JOIN catalog_gebietskoerperschaft g ON g.id = u.kommune_id
 JOIN catalog_leistung s ON s.id = u.leistung_id
 LEFT JOIN catalog_gebietskoerperschaft l ON l.id = g.land_id
 WHERE u.status IN ('{Anschlussstatus.ANGESCHLOSSEN}', '{Anschlussstatus.GEPLANT}')
+  AND NOT u.synthetisch
   AND NOT EXISTS (SELECT 1 FROM dashboard_onlinedienst o WHERE o.gebiet_id = u.kommune_id
                   AND o.leistung_id = u.leistung_id)
   AND {{wo}}
@@ -107,6 +109,7 @@ _ANZAHL_ONLINEDIENST = (
 _ANZAHL_KOMMUNE = f"""
 SELECT u.kommune_id AS gebiet, COUNT(*) AS n FROM catalog_kommunaleumsetzung u
 WHERE u.status IN ('{Anschlussstatus.ANGESCHLOSSEN}', '{Anschlussstatus.GEPLANT}')
+  AND NOT u.synthetisch
   AND NOT EXISTS (SELECT 1 FROM dashboard_onlinedienst o WHERE o.gebiet_id = u.kommune_id
                   AND o.leistung_id = u.leistung_id)
   AND {{wo}}

@@ -234,3 +234,31 @@ def test_a_page_costs_few_queries(client, flensburg, django_assert_max_num_queri
     _alle(client, url)  # counts kept for this Datenstand
     with django_assert_max_num_queries(4):  # Datenstand, Gebietskörperschaft of the ARS, its rows; no count
         _alle(client, url)
+
+
+def test_synthetic_rows_are_not_federal_rows(client, bestand):
+    """The federal format has no field to flag a synthetic (load-test) row: such rows must not pass for real ones."""
+    heide = Gebietskoerperschaft.objects.get(ars=HEIDE)
+    belegt = set(KommunaleUmsetzung.objects.values_list("leistung_id", flat=True))
+    belegt |= set(Onlinedienst.objects.values_list("leistung_id", flat=True))
+    leistung = Leistung.objects.exclude(pk__in=belegt).order_by("ozg_id")[0]
+    umsetzung = KommunaleUmsetzung.objects.create(
+        kommune=heide,
+        leistung=leistung,
+        status=Anschlussstatus.ANGESCHLOSSEN,
+        online_url="https://synthetisch.invalid/lasttest",
+        stand=timezone.localdate(),
+        synthetisch=True,
+    )
+    url = f"{BASIS}/data/{HEIDE}?includeAbove=false&includeBelow=false"
+    zeilen = _alle(client, url)["content"]
+    assert len(zeilen) == 2  # imported + geplant, as without the synthetic row
+    assert leistung.ozg_id not in {z["ozgid"] for z in zeilen}
+    datei = b"".join(client.get(url + "&filetype=csv").streaming_content).decode("utf-8-sig")
+    assert "synthetisch.invalid" not in datei
+    # The same row unflagged is a federal row: what leaves it out is the flag, not its status or URL.
+    umsetzung.synthetisch = False
+    umsetzung.save()
+    zeilen = _alle(client, url)["content"]
+    assert len(zeilen) == 3
+    assert next(z for z in zeilen if z["ozgid"] == leistung.ozg_id)["url"] == "https://synthetisch.invalid/lasttest"
