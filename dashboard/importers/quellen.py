@@ -15,6 +15,7 @@ from pathlib import Path
 
 from django.conf import settings
 
+from core.exports import zurueck_entschaerfen
 from core.importers import Fehlerliste
 
 
@@ -75,7 +76,8 @@ def _csv_zeilen(pfad: Path, name: str, liste: Fehlerliste) -> Iterator[tuple[int
                         reader.line_num, None, None, f"{len(zellen)} Zellen statt {len(kopf)} wie in der Kopfzeile"
                     )
                     continue
-                yield reader.line_num, dict(zip(kopf, zellen, strict=True))
+                # The portal's own exports prefix formula-like text with "'" (core.exports): read it back as written.
+                yield reader.line_num, dict(zip(kopf, map(zurueck_entschaerfen, zellen), strict=True))
         except UnicodeDecodeError as exc:
             liste.add(None, None, None, f"keine gültige UTF-8-Datei (Byte {exc.start})")
         except csv.Error as exc:
@@ -94,7 +96,7 @@ def _xlsx_zeilen(pfad: Path, name: str, liste: Fehlerliste) -> Iterator[tuple[in
         zeilen = buch.worksheets[0].iter_rows(values_only=True)
         kopf = [text(w) for w in next(zeilen, ())]
         for nummer, werte in enumerate(zeilen, start=2):
-            zellen = [text(w) for w in werte]
+            zellen = [zurueck_entschaerfen(text(w)) for w in werte]
             if any(zellen):
                 yield nummer, dict(zip(kopf, zellen, strict=False))
     finally:

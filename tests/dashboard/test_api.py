@@ -9,9 +9,11 @@ import pytest
 from openpyxl import load_workbook
 
 from catalog.choices import Anschlussstatus, UmsetzungsStatus
-from catalog.models import Gebietskoerperschaft, KommunaleUmsetzung, Leistung, Umsetzungsstand
+from catalog.models import Gebietskoerperschaft, KommunaleUmsetzung, LeikaLeistung, Leistung, Umsetzungsstand
+from core.importers import Fehlerliste
 from dashboard.choices import SPALTEN
 from dashboard.importers import importiere
+from dashboard.importers.quellen import datei_zeilen
 from dashboard.models import Onlinedienst
 
 from .conftest import schreibe_csv, zeile
@@ -262,3 +264,30 @@ def test_synthetic_rows_are_not_federal_rows(client, bestand):
     zeilen = _alle(client, url)["content"]
     assert len(zeilen) == 3
     assert next(z for z in zeilen if z["ozgid"] == leistung.ozg_id)["url"] == "https://synthetisch.invalid/lasttest"
+
+
+@pytest.mark.parametrize("dateityp", ["csv", "xlsx"])
+def test_formula_like_text_round_trips(client, bestand, leika, tmp_path, dateityp):
+    """The export prefixes text a spreadsheet would run as a formula with "'" (core.exports); the importer's reader
+    strips it again, so every cell reads back as the portal wrote it and a re-import changes nothing."""
+    heide = Gebietskoerperschaft.objects.get(ars=HEIDE)
+    heide.name = "=Testdaten Heide"
+    heide.save()
+    namen = {leika[0][0]: "+Testdaten 1", leika[1][0]: "-Testdaten 2", leika[3][0]: "@Testdaten 3"}
+    for schluessel, bezeichnung in namen.items():
+        LeikaLeistung.objects.filter(schluessel=schluessel).update(bezeichnung=bezeichnung)
+    antwort = client.get(f"{BASIS}/data/{HEIDE}?filetype={dateityp}")
+    pfad = tmp_path / f"testdaten-formeln.{dateityp}"
+    pfad.write_bytes(b"".join(antwort.streaming_content) if antwort.streaming else antwort.content)
+    roh = pfad.read_bytes() if dateityp == "csv" else b""
+    assert dateityp == "xlsx" or b"'=Testdaten Heide" in roh  # the file itself is defused
+    liste = Fehlerliste(pfad.name, [])
+    zeilen = [z for _, z in datei_zeilen(pfad, liste)]
+    assert not liste.fehler
+    assert "=Testdaten Heide" in {z["ars_name"] for z in zeilen}
+    assert set(namen.values()) <= {z["leika_name"] for z in zeilen}
+    assert not any(str(z[s]).startswith("'") for z in zeilen for s in SPALTEN)
+    vorher = _zustand()
+    _, ergebnis = importiere([(pfad.name, pfad)])
+    assert not ergebnis.geaendert, ergebnis.zeilen()
+    assert _zustand() == vorher
