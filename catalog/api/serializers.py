@@ -29,7 +29,7 @@ from catalog.models import (
     Zustaendigkeit,
 )
 from catalog.zustaendigkeit import ermittle
-from core.api.fields import GerundeteDezimalzahl, NestedKeyField, WebAdresse
+from core.api.fields import GerundeteDezimalzahl, NestedKeyField, Text, WebAdresse
 
 
 def leika_schluessel(leistung) -> list[str]:
@@ -148,6 +148,8 @@ class ModelValidierungMixin:
         **serializers.ModelSerializer.serializer_field_mapping,
         models.URLField: WebAdresse,
         models.DecimalField: GerundeteDezimalzahl,
+        models.CharField: Text,
+        models.TextField: Text,
     }
 
     def validate(self, attrs):
@@ -215,7 +217,7 @@ class LeistungSerializer(ModelValidierungMixin, serializers.ModelSerializer):
 
 
 class LeikaLeistungSerializer(ModelValidierungMixin, serializers.ModelSerializer):
-    leika_schluessel = serializers.CharField(
+    leika_schluessel = Text(
         source="schluessel",
         required=False,
         allow_blank=True,

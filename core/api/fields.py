@@ -32,6 +32,16 @@ class NestedKeyField(serializers.SlugRelatedField):
         return super().to_internal_value(data)
 
 
+class Text(serializers.CharField):
+    """A text that is a JSON string: DRF's CharField would also take 5 or 1.5 and store "5", where the schema
+    says string (a generated client never sends a number there, and the server now agrees)."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class GerundeteDezimalzahl(serializers.DecimalField):
     """A decimal cut to the field's decimal places instead of refused for more of them.
 

@@ -7,6 +7,7 @@ from drf_spectacular.plumbing import build_basic_type
 from drf_spectacular.types import OpenApiTypes
 
 from .fields import URL_MAX, URL_MUSTER
+from .filters import ZEITPUNKT_MUSTER_TEXT
 
 PROBLEM_SCHEMA = {
     "type": "object",
@@ -123,6 +124,11 @@ def _ohne_db_grenzen(knoten):
             _ohne_db_grenzen(wert)
 
 
+#: A reference day as themenfelder's ``stand_am`` reads it: a date (JJJJ-MM-TT) or the word "aktuell".
+STICHTAG_PARAMETER = {"stand_am"}
+STICHTAG_SCHEMA = {"oneOf": [{"type": "string", "format": "date"}, {"type": "string", "enum": ["aktuell"]}]}
+
+
 #: The federal dashboard's API (``dashboard/``) speaks the federal interface: JSON errors, no ``format``.
 BUNDESDASHBOARD = "/api/dashboard/"
 
@@ -193,9 +199,14 @@ def postprocess(result, generator, request, public):
                 schema = p.get("schema", {})
                 # Django's form fields refuse NUL characters; say so, so that no client sends one.
                 if schema.get("type") == "number":
-                    # Django's DecimalField refuses numbers beyond ±1e50.
+                    # core.api.filters refuses numbers beyond ±1e50 (ZAHL_GRENZE).
                     schema.setdefault("maximum", 1e50)
                     schema.setdefault("minimum", -1e50)
+                if schema.get("format") == "date-time":
+                    schema["pattern"] = ZEITPUNKT_MUSTER_TEXT  # what core.api.filters checks
+                if p.get("name") in STICHTAG_PARAMETER:
+                    p["schema"] = STICHTAG_SCHEMA
+                    continue
                 for teil in (schema, schema.get("items") or {}):
                     if teil.get("type") == "string" and not teil.keys() & {"enum", "pattern", "format"}:
                         teil["pattern"] = "^[^\\x00]*$"

@@ -118,6 +118,9 @@ class ReadWriteViewSet(ConditionalGetMixin, viewsets.ModelViewSet):
     """Public read, write for API keys and authorised staff; ``lookup_field`` is the resource's public key."""
 
     http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
+    # A slug (the default key) has no dot: DRF's default "[^/.]+" took "+0.0" as key "+0" with format suffix "0".
+    # With the slug's own characters the schema states the pattern and any other key is a problem-details 404.
+    lookup_value_regex = r"[-a-zA-Z0-9_]+"
 
     def list(self, request, *args, **kwargs):
         if request.accepted_renderer.format in EXPORT_FORMATE:
