@@ -29,7 +29,7 @@ from catalog.models import (
     Zustaendigkeit,
 )
 from catalog.zustaendigkeit import ermittle
-from core.api.fields import GerundeteDezimalzahl, NestedKeyField, Text, WebAdresse
+from core.api.fields import GerundeteDezimalzahl, NestedKeyField, Slug, Text, Wahrheitswert, WebAdresse
 
 
 def leika_schluessel(leistung) -> list[str]:
@@ -143,13 +143,16 @@ class ModelValidierungMixin:
     # Runs the model's own validation (fields, CHECK and UNIQUE constraints) before saving; without it a
     # violated constraint would reach the database and end as a 500. (A comment, not a docstring: the schema
     # would show a docstring as the description of every serializer.)
-    # URLs and decimals as the schema states them (core.api.fields): a URL pattern, decimals cut to their places.
+    # URLs and decimals as the schema states them (core.api.fields): a URL pattern, decimals cut to their places;
+    # texts only as JSON strings and booleans only as true/false, as the schema's types say.
     serializer_field_mapping = {
         **serializers.ModelSerializer.serializer_field_mapping,
         models.URLField: WebAdresse,
         models.DecimalField: GerundeteDezimalzahl,
         models.CharField: Text,
         models.TextField: Text,
+        models.SlugField: Slug,
+        models.BooleanField: Wahrheitswert,
     }
 
     def validate(self, attrs):

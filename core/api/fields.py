@@ -32,7 +32,7 @@ class NestedKeyField(serializers.SlugRelatedField):
         return super().to_internal_value(data)
 
 
-class Text(serializers.CharField):
+class _NurText:
     """A text that is a JSON string: DRF's CharField would also take 5 or 1.5 and store "5", where the schema
     says string (a generated client never sends a number there, and the server now agrees)."""
 
@@ -40,6 +40,23 @@ class Text(serializers.CharField):
         if not isinstance(data, str):
             self.fail("invalid")
         return super().to_internal_value(data)
+
+
+class Text(_NurText, serializers.CharField):
+    pass
+
+
+class Slug(_NurText, serializers.SlugField):
+    pass
+
+
+class Wahrheitswert(serializers.BooleanField):
+    """Only JSON true/false, as the schema says boolean: DRF's BooleanField also takes 0, 1, "yes", "off" …"""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, bool):
+            self.fail("invalid", input=data)
+        return data
 
 
 class GerundeteDezimalzahl(serializers.DecimalField):

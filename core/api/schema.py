@@ -124,9 +124,10 @@ def _ohne_db_grenzen(knoten):
             _ohne_db_grenzen(wert)
 
 
-#: A reference day as themenfelder's ``stand_am`` reads it: a date (JJJJ-MM-TT) or the word "aktuell".
+#: A reference day as themenfelder's ``stand_am`` reads it: a date (JJJJ-MM-TT) or the word "aktuell"; empty is
+#: no filter (as for every django-filter parameter).
 STICHTAG_PARAMETER = {"stand_am"}
-STICHTAG_SCHEMA = {"oneOf": [{"type": "string", "format": "date"}, {"type": "string", "enum": ["aktuell"]}]}
+STICHTAG_SCHEMA = {"oneOf": [{"type": "string", "format": "date"}, {"type": "string", "enum": ["aktuell", ""]}]}
 
 
 #: The federal dashboard's API (``dashboard/``) speaks the federal interface: JSON errors, no ``format``.

@@ -93,17 +93,6 @@ ALLE_CHECKS = [
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(
-    strict=False,
-    reason=(
-        "Open (10 of 79 operations in the last run, all checks incl. positive_data_acceptance on): the ARS length "
-        "per Ebene and the AGS only for Gemeinden (a cross-field rule the body schema does not state); the query "
-        "parameters stand_am (JJJJ-MM-TT or 'aktuell') and geaendert_am_after/_before (UTC offset within +-14:00) "
-        "are not stated exactly; number filters accept values beyond the stated +-1e50; DRF's CharField accepts "
-        "numbers where the schema says string; a path key with a dot (PATCH organisationen/+0.0/) is read as a "
-        "format suffix; a path key the URL pattern refuses (/leika/!/) is Django's HTML 404, not problem+json."
-    ),
-)
 @schema_alle.parametrize()
 @hypothesis_settings(
     max_examples=15,
