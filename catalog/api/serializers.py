@@ -220,9 +220,11 @@ class LeistungSerializer(ModelValidierungMixin, serializers.ModelSerializer):
 
 
 class LeikaLeistungSerializer(ModelValidierungMixin, serializers.ModelSerializer):
+    # Defaults, not only "not required": the UNIQUE (schluessel, leistung) constraint's validator would require
+    # both fields, where the schema (and the model) let them be left out.
     leika_schluessel = Text(
         source="schluessel",
-        required=False,
+        default="",
         allow_blank=True,
         max_length=14,
         # The model's constraint (14 digits or empty) as a pattern the schema states; spaces around are trimmed.
@@ -230,7 +232,7 @@ class LeikaLeistungSerializer(ModelValidierungMixin, serializers.ModelSerializer
         label=_("LeiKa-Schlüssel"),
         help_text=LeikaLeistung._meta.get_field("schluessel").help_text,
     )
-    leistung = leistung_feld(required=False, allow_null=True, help_text=_("OZG-ID der OZG-Leistung."))
+    leistung = leistung_feld(default=None, allow_null=True, help_text=_("OZG-ID der OZG-Leistung."))
 
     class Meta:
         model = LeikaLeistung

@@ -131,6 +131,10 @@ class ReadWriteViewSet(ConditionalGetMixin, viewsets.ModelViewSet):
 
     def list(self, request, *args, **kwargs):
         if request.accepted_renderer.format in EXPORT_FORMATE:
+            if self.paginator is not None:
+                # The paging parameters are checked for exports too (then ignored): a value the schema excludes
+                # is refused whatever the format.
+                self.paginator.paginate_queryset(self.get_queryset().none(), request, view=self)
             return exports.streamen(self, request, getattr(self, "basename", None) or "export")
         return super().list(request, *args, **kwargs)
 

@@ -29,6 +29,9 @@ pytestmark = pytest.mark.django_db
         ("/api/v1/zustaendigkeiten/?geaendert_am_after=2024-01-01T10%3A42", "geaendert_am"),
         ("/api/v1/zustaendigkeiten/?geaendert_am_after=2024-01-01x10%3A42%3A00Z", "geaendert_am"),
         ("/api/v1/phasenstatus/?stand_am=20190411", "stand_am"),
+        # Paging values are checked for exports too (found by schemathesis: page_size=-24827668&format=xlsx).
+        ("/api/v1/phasenstatus/?format=xlsx&page_size=-3", "page_size"),
+        ("/api/v1/kommunen/?format=csv&page_size=0", "page_size"),
         # Beyond the schema's +-1e50 (Django's DecimalField itself has no bound).
         ("/api/v1/kommunen/?laengengrad__lte=-1e51", "laengengrad__lte"),
     ],
@@ -124,3 +127,12 @@ def test_a_text_field_takes_only_strings(api, api_key):
     )
     assert antwort.status_code == 400
     assert "name" in [fehler["field"] for fehler in antwort.json()["errors"]]
+
+
+def test_optional_fields_of_a_unique_constraint_may_be_left_out(api, api_key):
+    """LeiKa-Schlüssel and OZG-Leistung are optional (schema and model), though UNIQUE together: DRF's validator for
+    the constraint would have required both (400 for a schema-valid body; found by schemathesis)."""
+    daten = {"zeile": 999_001, "bezeichnung": "Testdaten: LeiKa-Zeile ohne Schlüssel"}
+    antwort = api.post("/api/v1/leika/", daten, format="json", HTTP_AUTHORIZATION=f"Api-Key {api_key}")
+    assert antwort.status_code == 201, antwort.content
+    assert antwort.json()["leika_schluessel"] == "" and antwort.json()["leistung"] is None
