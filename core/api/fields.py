@@ -29,6 +29,9 @@ class NestedKeyField(serializers.SlugRelatedField):
             data = data.get(self.slug_field)
         if isinstance(data, bool) or not isinstance(data, str | int):
             self.fail("invalid")
+        if isinstance(data, str) and "\x00" in data:
+            # No key holds a NUL, and PostgreSQL refuses one even in a lookup (a 500): an unknown key, as it is.
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data)
         return super().to_internal_value(data)
 
 

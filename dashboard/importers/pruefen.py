@@ -26,6 +26,9 @@ _URL = URLValidator(schemes=["http", "https"])
 _URL_EINFACH = re.compile(r"https?://[^\s/?#@\[]+(?:[/?#]\S*)?\Z")
 
 
+URL_STATUS_MAX = 200  # catalog's online_url (models.URLField's default max_length)
+
+
 def _url_gueltig(url: str) -> bool:
     """Django's URLValidator, with a cheap check first: most federal URLs are plain ASCII http(s) addresses."""
     if len(url) <= 2000 and url.isascii() and _URL_EINFACH.match(url):
@@ -130,6 +133,10 @@ def pruefe(liste: Fehlerliste, nummer: int, row: dict, nachschlag: Nachschlag, b
     url = wert("url")
     if url and not _url_gueltig(url):
         liste.add(nummer, "url", url, "keine gültige http(s)-Adresse")
+    elif len(url) > URL_STATUS_MAX:
+        # The address also becomes the portal's status address (a URLField of 200): refused here by name, instead of
+        # a database error on PostgreSQL (SQLite does not check lengths).
+        liste.add(nummer, "url", url[:60] + "…", f"länger als {URL_STATUS_MAX} Zeichen")
     online_status = wert("online_status")
     if online_status not in _ONLINE_STATUS:
         liste.add(nummer, "online_status", online_status, "erlaubt: ok, nicht ok")
