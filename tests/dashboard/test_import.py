@@ -106,6 +106,8 @@ def test_bad_rows_are_named_and_nothing_is_written(tmp_path, leika):
             zeile(HEIDE, "99999999999999"),
             zeile(HEIDE, schluessel, art="irgendwo"),
             zeile(HEIDE, leika[7][0], status="kaputt", url="ftp://x"),
+            # Longer than the portal's status address (200): a named error, not a database error on PostgreSQL.
+            zeile(HEIDE, leika[9][0], url="https://testdaten.invalid/" + "x" * 200),
         ],
     )
     with pytest.raises(ImportFehler) as exc:
@@ -116,6 +118,7 @@ def test_bad_rows_are_named_and_nothing_is_written(tmp_path, leika):
     assert "Zeile 5, Spalte „leika_key“, Wert „99999999999999“" in bericht
     assert "Zeile 6, Spalte „art_flaechendeckung“, Wert „irgendwo“" in bericht
     assert "Zeile 7, Spalte „url“" in bericht and "Zeile 7, Spalte „online_status“" in bericht
+    assert "Zeile 8, Spalte „url“" in bericht and "länger als 200 Zeichen" in bericht
     assert not Onlinedienst.objects.exists() and not Umsetzungsstand.objects.exists()
 
 
