@@ -13,6 +13,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -23,7 +24,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from catalog.models import Gebietskoerperschaft
 from core.importers import ImportFehler
 from redaktion import rules as regeln
-from redaktion.admin import ImportRouteMixin, RedaktionAdminMixin
+from redaktion.admin import GUELTIG_SEKUNDEN, ImportRouteMixin, RedaktionAdminMixin, datei_abholen, datei_ablegen
 
 from . import importers
 from .choices import SPALTEN
@@ -31,6 +32,7 @@ from .models import Onlinedienst
 
 SIGNING_SALT = "dashboard.admin.import"
 MAX_BYTES = 5 * 1024 * 1024
+ABGELAUFEN = _("Die Vorschau ist abgelaufen oder ungültig. Bitte die Datei erneut wählen.")
 
 
 def _darf_pflegen(user) -> bool:
@@ -91,11 +93,18 @@ class OnlinedienstAdmin(ImportRouteMixin, RedaktionAdminMixin, SimpleHistoryAdmi
     def darf_importieren(self, request) -> bool:
         return _darf_pflegen(request.user)
 
-    def _planen(self, request, name: str, daten: bytes):
+    def _planen(self, request, name: str, daten: bytes, *, schreiben: bool = False):
+        """Check the file (the preview's plan), or check and write it; the file lives only for this call."""
         with tempfile.TemporaryDirectory(prefix="dashboard-import-") as ordner:
             pfad = Path(ordner) / Path(name).name
             pfad.write_bytes(daten)
-            return importers.plane([(Path(name).name, pfad)], bereich_von(request.user))
+            quellen = [(Path(name).name, pfad)]
+            if schreiben:
+                _, ergebnis = importers.importiere(
+                    quellen, user=request.user, grund=f"Import {Path(name).name}", bereich=bereich_von(request.user)
+                )
+                return ergebnis
+            return importers.plane(quellen, bereich_von(request.user))
 
     def import_view(self, request):
         if not _darf_pflegen(request.user):
@@ -111,20 +120,24 @@ class OnlinedienstAdmin(ImportRouteMixin, RedaktionAdminMixin, SimpleHistoryAdmi
         }
         if request.method == "POST" and "bestaetigt" in request.POST:
             try:
-                paket = signing.loads(request.POST["paket"], salt=SIGNING_SALT, max_age=3600)
+                paket = signing.loads(request.POST["paket"], salt=SIGNING_SALT, max_age=GUELTIG_SEKUNDEN)
             except signing.BadSignature:
-                messages.error(request, _("Die Vorschau ist abgelaufen oder ungültig. Bitte die Datei erneut wählen."))
+                messages.error(request, ABGELAUFEN)
                 return redirect(request.path)
             if paket["user"] != request.user.pk:
                 raise PermissionDenied
-            name, daten = paket["name"], bytes.fromhex(paket["daten"])
+            # The file waits on the server (as for the catalog's imports): the form carries only its signed name.
+            name, daten = paket["name"], datei_abholen(paket["ablage"])
+            if daten is None:
+                messages.error(request, ABGELAUFEN)
+                return redirect(request.path)
             try:
                 # Checked again: the data or the editor's area may have changed since the preview.
-                plan = self._planen(request, name, daten)
+                ergebnis = self._planen(request, name, daten, schreiben=True)
             except ImportFehler as exc:
                 kontext["fehler"] = exc.fehler
                 return TemplateResponse(request, "admin/catalog/import.html", kontext, status=400)
-            ergebnis = importers.schreibe(plan, user=request.user, grund=f"Import {Path(name).name}")
+            default_storage.delete(paket["ablage"])
             for zeile in ergebnis.zeilen():
                 messages.success(request, zeile)
             return redirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
@@ -154,9 +167,8 @@ class OnlinedienstAdmin(ImportRouteMixin, RedaktionAdminMixin, SimpleHistoryAdmi
                         "zahlen": summe,
                         "dateiname": datei.name,
                         "paket": signing.dumps(
-                            {"user": request.user.pk, "name": datei.name, "daten": daten.hex()},
+                            {"user": request.user.pk, "name": datei.name, "ablage": datei_ablegen(datei.name, daten)},
                             salt=SIGNING_SALT,
-                            compress=True,
                         ),
                     }
                 )

@@ -1,5 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views import defaults
+
+from core.api.views import nicht_gefunden
 
 from . import views
 from .health import health, live
@@ -28,3 +31,10 @@ urlpatterns = [
     path("api/dashboard/", include("dashboard.api.urls")),
     path("admin/", admin.site.urls),
 ]
+
+
+def handler404(request, exception):
+    """Below /api/ a 404 is problem details, also where no route matched (e.g. a key the URL pattern refuses)."""
+    if request.path.startswith("/api/"):
+        return nicht_gefunden(request, exception)
+    return defaults.page_not_found(request, exception)

@@ -1,5 +1,6 @@
 """API FilterSets of the programme, the Themenfeld list included (conventions: ``catalog/filtersets/api.py``)."""
 
+import re
 from datetime import date
 
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +14,8 @@ from core.api.filters import ApiFilterSet, BooleanFilter
 from themenfelder.choices import Phase, Rolle, TeilnahmeArt, Umfang
 from themenfelder.choices import PhasenStatus as PhasenStatusWert
 from themenfelder.models import PhasenStatus, TandemRolle, Teilnahme
+
+_TAG = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 
 class ThemenfeldFilterSet(ApiFilterSet):
@@ -71,6 +74,9 @@ class PhasenStatusFilterSet(ApiFilterSet):
             stichtag = None
         else:
             try:
+                # Only JJJJ-MM-TT, as the schema says (format: date); Python would also read 20190411 or 2019-W15.
+                if not _TAG.match(value):
+                    raise ValueError(value)
                 stichtag = date.fromisoformat(value)
             except ValueError:
                 raise ParameterError({name: [_("Datum JJJJ-MM-TT oder „aktuell“ erwartet.")]}) from None

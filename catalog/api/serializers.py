@@ -8,6 +8,8 @@ Help texts and labels come from the models, so the schema speaks German where th
 import copy
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import RegexValidator
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from rest_framework import serializers
@@ -27,7 +29,7 @@ from catalog.models import (
     Zustaendigkeit,
 )
 from catalog.zustaendigkeit import Zustaendigkeitsangabe
-from core.api.fields import NestedKeyField
+from core.api.fields import GerundeteDezimalzahl, NestedKeyField, Slug, Text, Wahrheitswert, WebAdresse
 
 
 def leika_schluessel(leistung) -> list[str]:
@@ -37,6 +39,12 @@ def leika_schluessel(leistung) -> list[str]:
 
 
 # --- Summaries -------------------------------------------------------------------------------------
+
+_TYP_CODE = r"(?:1[0-2]?|2/3[ab]?|[234][ab]?|[5-9])"
+#: catalog.typisierung.TYP_CODES, separated by "," or ";" (empty allowed): what typisierung.parse accepts.
+TYPISIERUNG_MUSTER = rf"^(?=[\s\S])\s*(?:{_TYP_CODE}(?:\s*[,;]\s*{_TYP_CODE})*)?\s*$"  # "" is the blank branch
+
+
 class ThemenfeldKurzSerializer(serializers.ModelSerializer):
     class Meta:
         model = Themenfeld
@@ -131,10 +139,43 @@ def labor_feld(**kwargs):
     return NestedKeyField(LaborKurzSerializer, "slug", queryset=LaborKurzSerializer.Meta.model.objects.all(), **kwargs)
 
 
+#: Integer ranges of PostgreSQL (the stricter of the two databases), stated in the schema and checked on both.
+GANZZAHL_BEREICHE = {
+    "SmallIntegerField": (-32768, 32767),
+    "PositiveSmallIntegerField": (0, 32767),
+    "IntegerField": (-2147483648, 2147483647),
+    "PositiveIntegerField": (0, 2147483647),
+    "BigIntegerField": (-9223372036854775808, 9223372036854775807),
+    "PositiveBigIntegerField": (0, 9223372036854775807),
+}
+
+
 class ModelValidierungMixin:
     # Runs the model's own validation (fields, CHECK and UNIQUE constraints) before saving; without it a
     # violated constraint would reach the database and end as a 500. (A comment, not a docstring: the schema
     # would show a docstring as the description of every serializer.)
+    # URLs and decimals as the schema states them (core.api.fields): a URL pattern, decimals cut to their places;
+    # texts only as JSON strings and booleans only as true/false, as the schema's types say.
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.URLField: WebAdresse,
+        models.DecimalField: GerundeteDezimalzahl,
+        models.CharField: Text,
+        models.TextField: Text,
+        models.SlugField: Slug,
+        models.BooleanField: Wahrheitswert,
+    }
+
+    def build_standard_field(self, field_name, model_field):
+        # DRF copies the integer range of the connection (unbounded on SQLite, 32 bit on PostgreSQL) into the field:
+        # the committed schema and the server would then disagree on one of the two. PostgreSQL's range holds on both.
+        klasse, kwargs = super().build_standard_field(field_name, model_field)
+        bereich = GANZZAHL_BEREICHE.get(model_field.get_internal_type())
+        if bereich and "choices" not in kwargs:
+            unten, oben = bereich
+            kwargs["min_value"] = max(kwargs.get("min_value", unten), unten)
+            kwargs["max_value"] = min(kwargs.get("max_value", oben), oben)
+        return klasse, kwargs
 
     def validate(self, attrs):
         attrs = super().validate(attrs)
@@ -201,15 +242,19 @@ class LeistungSerializer(ModelValidierungMixin, serializers.ModelSerializer):
 
 
 class LeikaLeistungSerializer(ModelValidierungMixin, serializers.ModelSerializer):
-    leika_schluessel = serializers.CharField(
+    # Defaults, not only "not required": the UNIQUE (schluessel, leistung) constraint's validator would require
+    # both fields, where the schema (and the model) let them be left out.
+    leika_schluessel = Text(
         source="schluessel",
-        required=False,
+        default="",
         allow_blank=True,
         max_length=14,
+        # The model's constraint (14 digits or empty) as a pattern the schema states; spaces around are trimmed.
+        validators=[RegexValidator(r"^(?=[\s\S])\s*(?:[0-9]{14})?\s*$")],  # "" is the blank branch
         label=_("LeiKa-Schlüssel"),
         help_text=LeikaLeistung._meta.get_field("schluessel").help_text,
     )
-    leistung = leistung_feld(required=False, allow_null=True, help_text=_("OZG-ID der OZG-Leistung."))
+    leistung = leistung_feld(default=None, allow_null=True, help_text=_("OZG-ID der OZG-Leistung."))
 
     class Meta:
         model = LeikaLeistung
@@ -227,6 +272,8 @@ class LeikaLeistungSerializer(ModelValidierungMixin, serializers.ModelSerializer
             "rechtsgrundlage",
         ]
         read_only_fields = ["vollzug"]
+        # The codes catalog.typisierung.parse accepts, separated by "," or ";": stated in the schema as a pattern.
+        extra_kwargs = {"typisierung": {"validators": [RegexValidator(TYPISIERUNG_MUSTER)]}}
 
     def validate_typisierung(self, value):
         try:

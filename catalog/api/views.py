@@ -124,7 +124,12 @@ class GebietskoerperschaftViewSet(ReadWriteViewSet):
     """All Gebietskörperschaften: Länder, Regierungsbezirke, Kreise, Gemeindeverbände, Gemeinden.
 
     Addressed by AGS (8 digits, Gemeinden) or Regionalschlüssel (2, 3, 4, 5, 9 or 12 digits).
+    Read-only: Destatis reference data, loaded by ``import_gemeindeverzeichnis``.
     """
+
+    # Of the portal's roles only FITKO may change reference data, and it does so by that import: no write in the
+    # API is least privilege (405; the schema declares none, so a write's ARS-per-Ebene rules need no statement).
+    http_method_names = ["get", "head", "options"]
 
     queryset = Gebietskoerperschaft.objects.select_related("parent", "land", "kreis")
     serializer_class = serializers.GebietskoerperschaftSerializer

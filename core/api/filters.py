@@ -1,6 +1,7 @@
 """Filtering and ordering of every list, strict about parameters: a bad or unknown one is a 400 naming it."""
 
 import re
+from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.core.exceptions import FieldDoesNotExist
@@ -9,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 import django_filters
+from django_filters.filters import FilterMethod
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.filters import OrderingFilter
 
@@ -31,6 +33,16 @@ def bekannte_parameter(filterset_class) -> set[str]:
 
 
 _GANZZAHL = re.compile(r"^-?[0-9]+$")
+
+#: The bound the schema states for number (non-integer) filters; Django's DecimalField itself has none.
+ZAHL_GRENZE = Decimal("1e50")
+
+
+def _jenseits_der_grenze(wert: str) -> bool:
+    try:
+        return abs(Decimal(wert.strip())) > ZAHL_GRENZE
+    except InvalidOperation:
+        return False  # not a number at all: the form field names it
 
 
 def _ist_ganzzahlfeld(filterset_class, filter_) -> bool:
@@ -63,6 +75,12 @@ def _typfehler(filterset_class, parameter) -> dict:
                 and not _GANZZAHL.match(wert)
             ):
                 fehler[param] = [_("Ganze Zahl erwartet.")]
+            elif (
+                isinstance(filter_, django_filters.NumberFilter)
+                and not _ist_ganzzahlfeld(filterset_class, filter_)
+                and _jenseits_der_grenze(wert)
+            ):
+                fehler[param] = [_("Zahl von -1e50 bis 1e50 erwartet.")]
     return fehler
 
 
@@ -133,14 +151,36 @@ class CharInFilter(django_filters.BaseInFilter, django_filters.CharFilter):
 INT64 = (-(2**63), 2**63 - 1)
 
 
+def _moegliche(value):
+    """The given values a column can hold; ``[]`` if values were given but none can be (then no row matches)."""
+    if not value:
+        return value
+    return [v for v in value if INT64[0] <= v <= INT64[1]]
+
+
+class _BegrenzteMethode(FilterMethod):
+    # A filter with ``method=`` bypasses ``filter()``: the same bound for it (a huge number was a 500 on SQLite).
+    def __call__(self, qs, value):
+        moeglich = _moegliche(value)
+        return qs.none() if value and not moeglich else super().__call__(qs, moeglich)
+
+
 class NumberInFilter(django_filters.BaseInFilter, django_filters.NumberFilter):
     def filter(self, qs, value):
-        if value:
-            moeglich = [v for v in value if INT64[0] <= v <= INT64[1]]
-            if not moeglich:
-                return qs.none()
-            value = moeglich
-        return super().filter(qs, value)
+        moeglich = _moegliche(value)
+        return qs.none() if value and not moeglich else super().filter(qs, moeglich)
+
+    @property
+    def method(self):
+        return self._method
+
+    @method.setter
+    def method(self, value):
+        self._method = value
+        if isinstance(self.filter, FilterMethod):
+            del self.filter
+        if value is not None:
+            self.filter = _BegrenzteMethode(self)
 
 
 class ApiFilterSet(django_filters.FilterSet):
@@ -187,6 +227,14 @@ class BooleanFilter(django_filters.BooleanFilter):
     field_class = StrictBooleanField
 
 
+#: An RFC 3339 time (``format: date-time``) whose UTC offset exists on Earth; the schema states it as the pattern.
+ZEITPUNKT_MUSTER_TEXT = (
+    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]{1,6})?"
+    r"(Z|[+-](0[0-9]|1[0-3]):[0-5][0-9]|[+-]14:00)$"
+)
+ZEITPUNKT_MUSTER = re.compile(ZEITPUNKT_MUSTER_TEXT)
+
+
 class _IsoZeitpunktFeld(django_filters.fields.IsoDateTimeField):
     """An ISO 8601 time whose UTC offset exists on Earth (±14:00).
 
@@ -195,6 +243,13 @@ class _IsoZeitpunktFeld(django_filters.fields.IsoDateTimeField):
     """
 
     def to_python(self, value):
+        if value not in self.empty_values and not ZEITPUNKT_MUSTER.match(str(value)):
+            # Python reads more than RFC 3339 (any separator, no seconds, offsets beyond Earth's): the schema
+            # states this pattern, so the server checks exactly it.
+            raise forms.ValidationError(
+                _("Zeitpunkt nach RFC 3339 erwartet (JJJJ-MM-TTThh:mm:ss, Zeitzone Z oder -14:00 bis +14:00)."),
+                code="invalid",
+            )
         zeitpunkt = super().to_python(value)
         versatz = zeitpunkt.utcoffset() if zeitpunkt is not None else None
         if versatz is not None and abs(versatz.total_seconds()) > 14 * 3600:

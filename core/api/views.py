@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 import rules
 from rest_framework import viewsets
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import MethodNotAllowed, NotFound, PermissionDenied
 from rest_framework.response import Response
 from simple_history.utils import update_change_reason
 
@@ -127,9 +127,23 @@ class ReadWriteViewSet(ConditionalGetMixin, viewsets.ModelViewSet):
     """Public read, write for API keys and authorised staff; ``lookup_field`` is the resource's public key."""
 
     http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
+    # A slug (the default key) has no dot: DRF's default "[^/.]+" took "+0.0" as key "+0" with format suffix "0".
+    # With the slug's own characters the schema states the pattern and any other key is a problem-details 404.
+    lookup_value_regex = r"[-a-zA-Z0-9_]+"
+
+    def initial(self, request, *args, **kwargs):
+        # An undeclared method is 405 for everyone, before authentication and permissions (DRF checks those first
+        # and would answer 403 to a request without a key, where the schema has no such operation at all).
+        if request.method.lower() not in self.http_method_names:
+            raise MethodNotAllowed(request.method)
+        super().initial(request, *args, **kwargs)
 
     def list(self, request, *args, **kwargs):
         if request.accepted_renderer.format in EXPORT_FORMATE:
+            if self.paginator is not None:
+                # The paging parameters are checked for exports too (then ignored): a value the schema excludes
+                # is refused whatever the format.
+                self.paginator.paginate_queryset(self.get_queryset().none(), request, view=self)
             return exports.streamen(self, request, getattr(self, "basename", None) or "export")
         return super().list(request, *args, **kwargs)
 
@@ -187,7 +201,7 @@ def ping(request):
     return JsonResponse({"status": "ok"})
 
 
-def nicht_gefunden(request):
+def nicht_gefunden(request, exception=None):
     """Unknown API paths answer problem details, not the portal's HTML 404 page."""
     return JsonResponse(
         problem(404, "Diese Adresse gibt es in der API nicht.", instance=request.get_full_path()),

@@ -22,6 +22,7 @@ from rest_framework.views import APIView
 
 from catalog.models import Gebietskoerperschaft
 from core.api.views import ConditionalGetMixin
+from core.datenstand import datenstand_der_anfrage
 from core.exports import DEUTSCHES_EXCEL, csv_response, xlsx_response
 
 from .. import querysets
@@ -145,10 +146,13 @@ class BundesApiView(ConditionalGetMixin, APIView):
 def _datenseite(request, bereich) -> Response:
     absteigend = _wahl(request, "order", ("asc", "desc"), "asc") == "desc"
     nummer, groesse = _seite_groesse(request)
-    gesamt = querysets.zeilen_zaehlen(bereich)
+    # Counted once per Datenstand (the token the ETag names), then each page reads only the Gebietskörperschaften
+    # it touches: no count and no sort over all rows of a Land per page.
+    gruppen = querysets.gruppen_gecacht(bereich, datenstand_der_anfrage(request))
+    gesamt = sum(g.anzahl for g in gruppen)
     inhalt = []
     if nummer * groesse < gesamt:
-        inhalt = list(querysets.zeilen(bereich, absteigend=absteigend, offset=nummer * groesse, limit=groesse))
+        inhalt = querysets.seite_lesen(bereich, gruppen, absteigend=absteigend, offset=nummer * groesse, limit=groesse)
     return Response(seite(inhalt, gesamt, nummer, groesse))
 
 

@@ -33,5 +33,6 @@ urlpatterns = [
     path("ping/", views.ping, name="ping"),
     *router.urls,
     # csrf_exempt: an unknown address answers 404 problem details for every method, not Django's HTML CSRF page.
-    re_path(r"^.*$", csrf_exempt(views.nicht_gefunden), name="nicht-gefunden"),
+    # [\s\S]: "." would not match a newline, and such a path fell through to Django's HTML 404.
+    re_path(r"^[\s\S]*$", csrf_exempt(views.nicht_gefunden), name="nicht-gefunden"),
 ]

@@ -9,9 +9,11 @@ import pytest
 from openpyxl import load_workbook
 
 from catalog.choices import Anschlussstatus, UmsetzungsStatus
-from catalog.models import Gebietskoerperschaft, KommunaleUmsetzung, Leistung, Umsetzungsstand
+from catalog.models import Gebietskoerperschaft, KommunaleUmsetzung, LeikaLeistung, Leistung, Umsetzungsstand
+from core.importers import Fehlerliste
 from dashboard.choices import SPALTEN
 from dashboard.importers import importiere
+from dashboard.importers.quellen import datei_zeilen
 from dashboard.models import Onlinedienst
 
 from .conftest import schreibe_csv, zeile
@@ -172,6 +174,119 @@ def test_round_trip_changes_nothing(client, bestand, tmp_path, dateityp):
         blatt = load_workbook(pfad, read_only=True).worksheets[0]
         zeilen = list(blatt.iter_rows(values_only=True))[1:]
     assert len(zeilen) == 6  # includeAbove and includeBelow default to true
+    vorher = _zustand()
+    _, ergebnis = importiere([(pfad.name, pfad)])
+    assert not ergebnis.geaendert, ergebnis.zeilen()
+    assert _zustand() == vorher
+
+
+@pytest.fixture
+def flensburg(bestand, tmp_path, leika):
+    """Synthetic TEST DATA on Flensburg: Kreis 01001, Amt 010010000 and Stadt 010010000000 share one 12-digit ARS."""
+    zeilen = [
+        zeile("01001", leika[10][0], art="kreisweit flächendeckend"),
+        zeile("010010000000", leika[11][0], art="in mind. einer Kommune verfügbar"),
+        zeile("010010000000", leika[12][0], art="in mind. einer Kommune verfügbar", aktiv="nein"),
+    ]
+    importiere([("testdaten-flensburg.csv", schreibe_csv(tmp_path / "testdaten-flensburg.csv", zeilen))])
+
+
+def _schluessel(z):
+    return (z["ars"], z["ars_name"], z["leika_key"], z["ozgid"], z["art_flaechendeckung"])
+
+
+@pytest.mark.parametrize("order", ["asc", "desc"])
+def test_pages_concatenate_to_the_file_order(client, flensburg, order):
+    """Pages are read per Gebietskörperschaft: at every page size they join up to exactly the file's rows and order,
+    also across Gebietskörperschaften that share a 12-digit ARS (Kreis before Stadt, both asc and desc)."""
+    url = f"{BASIS}/data/010000000000?includeAbove=false&order={order}"
+    antwort = client.get(url + "&filetype=csv")
+    datei = list(csv.DictReader(io.StringIO(b"".join(antwort.streaming_content).decode("utf-8-sig")), delimiter=";"))
+    erwartet = [_schluessel({**z, "ozgid": int(z["ozgid"]) if z["ozgid"] else None}) for z in datei]
+    assert len(erwartet) == 9 and len(set(erwartet)) == 9  # Land 2, Dithmarschen 1, Heide 2, Brunsbüttel 1, Flensburg 3
+    assert [z[0] for z in erwartet] == sorted((z[0] for z in erwartet), reverse=order == "desc")
+    arten = [z[4] for z in erwartet if z[0] == "010010000000"]
+    kreis_zuerst = ["kreisweit flächendeckend"] + ["in mind. einer Kommune verfügbar"] * 2
+    assert arten == (kreis_zuerst if order == "asc" else kreis_zuerst[::-1])  # Kreis and Stadt, each in one run
+    for groesse in (1, 2, 3, 5, 100):
+        gesehen = []
+        for nummer in range(0, 10):
+            daten = _alle(client, f"{url}&size={groesse}&page={nummer}")
+            assert daten["totalElements"] == 9
+            gesehen += [_schluessel(z) for z in daten["content"]]
+        assert gesehen == erwartet, groesse
+
+
+def test_a_write_is_counted_on_the_next_request(client, flensburg):
+    """The counts are kept per Datenstand: a committed write brings a new one, so totalElements follows at once."""
+    url = f"{BASIS}/data/010000000000?includeAbove=false&size=1"
+    assert _alle(client, url)["totalElements"] == 9
+    geplant = KommunaleUmsetzung.objects.get(kommune__ars=HEIDE, status=Anschlussstatus.GEPLANT)
+    # A queryset update bypasses the change log: same Datenstand, so the kept count (like the ETag) stays.
+    KommunaleUmsetzung.objects.filter(pk=geplant.pk).update(status=Anschlussstatus.NICHT_GEPLANT, geplant_bis=None)
+    assert _alle(client, url)["totalElements"] == 9
+    geplant.status = Anschlussstatus.NICHT_GEPLANT
+    geplant.geplant_bis = None
+    geplant.save()  # through the change log: a new Datenstand, counted anew
+    assert _alle(client, url)["totalElements"] == 8
+
+
+def test_a_page_costs_few_queries(client, flensburg, django_assert_max_num_queries):
+    url = f"{BASIS}/data/010000000000?includeAbove=false&size=2&page=1"
+    _alle(client, url)  # counts kept for this Datenstand
+    with django_assert_max_num_queries(4):  # Datenstand, Gebietskörperschaft of the ARS, its rows; no count
+        _alle(client, url)
+
+
+def test_synthetic_rows_are_not_federal_rows(client, bestand):
+    """The federal format has no field to flag a synthetic (load-test) row: such rows must not pass for real ones."""
+    heide = Gebietskoerperschaft.objects.get(ars=HEIDE)
+    belegt = set(KommunaleUmsetzung.objects.values_list("leistung_id", flat=True))
+    belegt |= set(Onlinedienst.objects.values_list("leistung_id", flat=True))
+    leistung = Leistung.objects.exclude(pk__in=belegt).order_by("ozg_id")[0]
+    umsetzung = KommunaleUmsetzung.objects.create(
+        kommune=heide,
+        leistung=leistung,
+        status=Anschlussstatus.ANGESCHLOSSEN,
+        online_url="https://synthetisch.invalid/lasttest",
+        stand=timezone.localdate(),
+        synthetisch=True,
+    )
+    url = f"{BASIS}/data/{HEIDE}?includeAbove=false&includeBelow=false"
+    zeilen = _alle(client, url)["content"]
+    assert len(zeilen) == 2  # imported + geplant, as without the synthetic row
+    assert leistung.ozg_id not in {z["ozgid"] for z in zeilen}
+    datei = b"".join(client.get(url + "&filetype=csv").streaming_content).decode("utf-8-sig")
+    assert "synthetisch.invalid" not in datei
+    # The same row unflagged is a federal row: what leaves it out is the flag, not its status or URL.
+    umsetzung.synthetisch = False
+    umsetzung.save()
+    zeilen = _alle(client, url)["content"]
+    assert len(zeilen) == 3
+    assert next(z for z in zeilen if z["ozgid"] == leistung.ozg_id)["url"] == "https://synthetisch.invalid/lasttest"
+
+
+@pytest.mark.parametrize("dateityp", ["csv", "xlsx"])
+def test_formula_like_text_round_trips(client, bestand, leika, tmp_path, dateityp):
+    """The export prefixes text a spreadsheet would run as a formula with "'" (core.exports); the importer's reader
+    strips it again, so every cell reads back as the portal wrote it and a re-import changes nothing."""
+    heide = Gebietskoerperschaft.objects.get(ars=HEIDE)
+    heide.name = "=Testdaten Heide"
+    heide.save()
+    namen = {leika[0][0]: "+Testdaten 1", leika[1][0]: "-Testdaten 2", leika[3][0]: "@Testdaten 3"}
+    for schluessel, bezeichnung in namen.items():
+        LeikaLeistung.objects.filter(schluessel=schluessel).update(bezeichnung=bezeichnung)
+    antwort = client.get(f"{BASIS}/data/{HEIDE}?filetype={dateityp}")
+    pfad = tmp_path / f"testdaten-formeln.{dateityp}"
+    pfad.write_bytes(b"".join(antwort.streaming_content) if antwort.streaming else antwort.content)
+    roh = pfad.read_bytes() if dateityp == "csv" else b""
+    assert dateityp == "xlsx" or b"'=Testdaten Heide" in roh  # the file itself is defused
+    liste = Fehlerliste(pfad.name, [])
+    zeilen = [z for _, z in datei_zeilen(pfad, liste)]
+    assert not liste.fehler
+    assert "=Testdaten Heide" in {z["ars_name"] for z in zeilen}
+    assert set(namen.values()) <= {z["leika_name"] for z in zeilen}
+    assert not any(str(z[s]).startswith("'") for z in zeilen for s in SPALTEN)
     vorher = _zustand()
     _, ergebnis = importiere([(pfad.name, pfad)])
     assert not ergebnis.geaendert, ergebnis.zeilen()

@@ -10,6 +10,7 @@ from openpyxl import Workbook
 from catalog.choices import Anschlussstatus, UmsetzungsStatus
 from catalog.models import Gebietskoerperschaft, KommunaleUmsetzung, Umsetzungsstand
 from core.importers import ImportFehler
+from core.models import Aenderung
 from dashboard.choices import SPALTEN
 from dashboard.importers import importiere
 from dashboard.models import Onlinedienst
@@ -105,6 +106,8 @@ def test_bad_rows_are_named_and_nothing_is_written(tmp_path, leika):
             zeile(HEIDE, "99999999999999"),
             zeile(HEIDE, schluessel, art="irgendwo"),
             zeile(HEIDE, leika[7][0], status="kaputt", url="ftp://x"),
+            # Longer than the portal's status address (200): a named error, not a database error on PostgreSQL.
+            zeile(HEIDE, leika[9][0], url="https://testdaten.invalid/" + "x" * 200),
         ],
     )
     with pytest.raises(ImportFehler) as exc:
@@ -115,6 +118,7 @@ def test_bad_rows_are_named_and_nothing_is_written(tmp_path, leika):
     assert "Zeile 5, Spalte „leika_key“, Wert „99999999999999“" in bericht
     assert "Zeile 6, Spalte „art_flaechendeckung“, Wert „irgendwo“" in bericht
     assert "Zeile 7, Spalte „url“" in bericht and "Zeile 7, Spalte „online_status“" in bericht
+    assert "Zeile 8, Spalte „url“" in bericht and "länger als 200 Zeichen" in bericht
     assert not Onlinedienst.objects.exists() and not Umsetzungsstand.objects.exists()
 
 
@@ -190,3 +194,29 @@ def test_command_reports_and_fails_clearly(tmp_path, leika, capsys):
     assert "1 neu" in capsys.readouterr().out
     with pytest.raises(CommandError, match="nicht gefunden"):
         call_command("import_dashboard", str(tmp_path / "testdaten-fehlt.csv"))
+
+
+def test_history_and_change_log_for_changed_rows_only(tmp_path, leika):
+    """Each new or changed row gets one history row and one change-log entry naming it; unchanged rows none."""
+    zeilen = [zeile(HEIDE, k, art="in mind. einer Kommune verfügbar") for k, _ in leika[:5]]
+    pfad = schreibe_csv(tmp_path / "testdaten-protokoll.csv", zeilen)
+    vorher = Aenderung.objects.count()
+    _import(pfad)
+    eintraege = Aenderung.objects.filter(id__gt=vorher, modell="dashboard.Onlinedienst")
+    assert eintraege.count() == 5 and {e.aktion for e in eintraege} == {Aenderung.Aktion.ANGELEGT}
+    for e in eintraege:
+        dienst = Onlinedienst.objects.get(pk=e.objekt_id)
+        assert e.historie_id == dienst.history.get().history_id and e.gebiet_ars == HEIDE
+        assert e.nachher["url"] == dienst.url
+    assert Aenderung.objects.filter(id__gt=vorher, modell="catalog.KommunaleUmsetzung").count() == len(
+        {o for _, o in leika[:5]}
+    )
+    zeilen[2]["url"] = "https://testdaten.invalid/geaendert"
+    schreibe_csv(pfad, zeilen)
+    mitte = Aenderung.objects.order_by("-id").values_list("id", flat=True).first()
+    _, ergebnis = _import(pfad)
+    geaendert = Aenderung.objects.filter(id__gt=mitte, modell="dashboard.Onlinedienst").get()
+    assert geaendert.aktion == Aenderung.Aktion.GEAENDERT and geaendert.nachher["url"].endswith("/geaendert")
+    dienst = Onlinedienst.objects.get(pk=geaendert.objekt_id)
+    assert dienst.history.count() == 2 and dienst.history.first().history_type == "~"
+    assert ergebnis.zahlen[str(Onlinedienst._meta.verbose_name_plural)] == {"neu": 0, "geändert": 1, "unverändert": 4}

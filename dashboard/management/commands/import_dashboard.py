@@ -48,7 +48,7 @@ class Command(BaseCommand):
             except ImportFehler as exc:
                 raise CommandError(exc.bericht()) from exc
         self.stdout.write(
-            f"{plan.zeilen} Zeilen geprüft, {len(plan.dienste)} Onlinedienste"
+            f"{plan.zeilen} Zeilen geprüft, {plan.dienste} Onlinedienste"
             + (f", {plan.zusammengefasst} gleiche Zeilen zusammengefasst" if plan.zusammengefasst else "")
         )
         for zeile in ergebnis.zeilen():
