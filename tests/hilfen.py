@@ -1,6 +1,7 @@
 """Helpers shared by test modules of several apps."""
 
 import threading
+import time
 
 from django.db import connections
 
@@ -23,3 +24,13 @@ def auf_eigener_verbindung(django_db_blocker, funktion, sekunden: float = 60):
     faden.join(sekunden)
     assert ergebnis, "Schreiben auf eigener Verbindung gescheitert (Fehler oder Zeitüberschreitung)"
     return ergebnis[0]
+
+
+def warten(bedingung, sekunden: float = 60) -> bool:
+    """Poll ``bedingung`` until it holds or ``sekunden`` pass (a real worker needs real time); its last answer."""
+    frist = time.monotonic() + sekunden
+    while time.monotonic() < frist:
+        if bedingung():
+            return True
+        time.sleep(0.2)
+    return bedingung()

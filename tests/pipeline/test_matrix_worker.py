@@ -8,7 +8,6 @@ page cache, report rebuilt, open-data file rewritten, feed entry, webhook delive
 """
 
 import json
-import time
 
 from django.contrib.auth.models import User
 from django.core.cache import cache
@@ -30,6 +29,7 @@ from opendata.models import Abonnement, EmailAusgang, WebhookAbo, WebhookZustell
 from ozgportal.celery import app as celery_app
 from redaktion.models import ApiSchluessel
 from tests.berichte.test_worker import Worker
+from tests.hilfen import warten
 from tests.opendata.conftest import Empfaenger
 from tests.pipeline.conftest import Postfach
 from tests.pipeline.test_email_ausgang import freier_port
@@ -57,15 +57,6 @@ def _ruhig():
         and not WebhookZustellung.objects.filter(status=ZustellStatus.OFFEN).exists()
         and not EmailAusgang.objects.filter(status=ZustellStatus.OFFEN).exists()
     )
-
-
-def _warten(bedingung, sekunden=90):
-    frist = time.monotonic() + sekunden
-    while time.monotonic() < frist:
-        if bedingung():
-            return True
-        time.sleep(0.2)
-    return bedingung()
 
 
 @pytest.fixture(scope="module")
@@ -114,7 +105,7 @@ def umgebung(django_db_setup, django_db_blocker, tmp_path_factory):
                 WebhookAbo.objects.filter(pk=abo.pk).delete()
                 EmailAusgang.objects.filter(empfaenger=FOLGT).delete()
                 folgt.delete()
-                _warten(_ruhig, 60)
+                warten(_ruhig, 60)
             finally:
                 worker.beenden()
                 smtp.stop()
@@ -134,7 +125,7 @@ def _zuruecksetzen(u):
     for zeile in u["phasen"]:
         PhasenStatus.objects.filter(pk=zeile["id"]).exclude(**zeile).update(**zeile)
     User.objects.filter(pk__gt=stand["user"]).exclude(email=FOLGT).delete()
-    assert _warten(_ruhig), u["worker"].log.read_text()[-3000:]
+    assert warten(_ruhig, 90), u["worker"].log.read_text()[-3000:]
 
 
 @pytest.fixture
@@ -154,7 +145,7 @@ def test_schreibweg_erreicht_jeden_konsumenten_mit_worker(pfad, u, client, tmp_p
     if vorbereiten:
         ctx["zeile"] = vorbereiten()
     bauen(ziel["datei"])
-    assert _warten(_ruhig), u["worker"].log.read_text()[-3000:]
+    assert warten(_ruhig, 90), u["worker"].log.read_text()[-3000:]
     u["empfaenger"].anfragen.clear()
     u["postfach"].nachrichten.clear()
 
@@ -182,14 +173,16 @@ def test_schreibweg_erreicht_jeden_konsumenten_mit_worker(pfad, u, client, tmp_p
     assert (feed.count("<entry>") > feed_vorher or feed_vorher == 50) and ziel["feed_text"] in feed
 
     # Through the worker: report, open-data file, webhook, e-mail.
-    assert _warten(lambda: Berichtslauf.objects.filter(art=ziel["bericht"]).count() > laeufe), log.read_text()[-3000:]
-    assert _warten(lambda: gebaute_datei(ziel["datei"], "csv").geaendert > datei_vorher), log.read_text()[-3000:]
+    assert warten(lambda: Berichtslauf.objects.filter(art=ziel["bericht"]).count() > laeufe, 90), log.read_text()[
+        -3000:
+    ]
+    assert warten(lambda: gebaute_datei(ziel["datei"], "csv").geaendert > datei_vorher, 90), log.read_text()[-3000:]
 
     def webhook_da():
         return ziel["modell"] in [json.loads(a["inhalt"])["modell"] for a in u["empfaenger"].anfragen]
 
-    assert _warten(webhook_da), log.read_text()[-3000:]
+    assert warten(webhook_da, 90), log.read_text()[-3000:]
     assert u["empfaenger"].sequenzen == sorted(u["empfaenger"].sequenzen)
-    assert _warten(lambda: u["postfach"].an(FOLGT)), log.read_text()[-3000:]
-    assert _warten(_ruhig), log.read_text()[-3000:]
+    assert warten(lambda: u["postfach"].an(FOLGT), 90), log.read_text()[-3000:]
+    assert warten(_ruhig, 90), log.read_text()[-3000:]
     assert len(u["postfach"].an(FOLGT)) == 1, "eine E-Mail je Transaktion"

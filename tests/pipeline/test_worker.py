@@ -21,6 +21,7 @@ from opendata.models import Abonnement, EmailAusgang, WebhookAbo, WebhookZustell
 from ozgportal.celery import app as celery_app
 from redaktion.models import ApiSchluessel
 from tests.berichte.test_worker import Worker, _url_der_testdatenbank
+from tests.hilfen import warten
 from tests.opendata.conftest import Empfaenger
 from tests.pipeline.conftest import Postfach
 from tests.pipeline.test_email_ausgang import freier_port
@@ -69,15 +70,6 @@ def _schreiben(key, ozg_id):
     assert antwort.status_code == 201, antwort.content
 
 
-def _warten(bedingung, sekunden=60):
-    frist = time.monotonic() + sekunden
-    while time.monotonic() < frist:
-        if bedingung():
-            return True
-        time.sleep(0.2)
-    return bedingung()
-
-
 def _pruefen(abo, empfaenger, anzahl):
     """Exactly one delivery row and one POST per change, numbered 1..n without gap, in order."""
     zustellungen = list(abo.zustellungen.order_by("sequenz"))
@@ -95,7 +87,7 @@ def test_commit_bis_webhook_mit_worker(festgeschrieben, empfaenger, tmp_path):
     try:
         for ozg_id in LEISTUNGEN:
             _schreiben(key, ozg_id)
-        assert _warten(lambda: len(empfaenger.anfragen) >= len(LEISTUNGEN)), worker.log.read_text()[-3000:]
+        assert warten(lambda: len(empfaenger.anfragen) >= len(LEISTUNGEN), 60), worker.log.read_text()[-3000:]
         time.sleep(1)
         _pruefen(abo, empfaenger, len(LEISTUNGEN))
     finally:
@@ -118,7 +110,7 @@ def test_broker_weg_beim_commit_der_durchlauf_holt_alles_nach(festgeschrieben, e
     worker = Worker(tmp_path)
     try:
         weiterreichen.delay()  # what celery beat does every minute
-        assert _warten(lambda: len(empfaenger.anfragen) >= len(LEISTUNGEN)), worker.log.read_text()[-3000:]
+        assert warten(lambda: len(empfaenger.anfragen) >= len(LEISTUNGEN), 60), worker.log.read_text()[-3000:]
         time.sleep(1)
         _pruefen(abo, empfaenger, len(LEISTUNGEN))
     finally:
@@ -143,7 +135,7 @@ def test_worker_mit_sigkill_mitten_in_der_verteilung_weder_doppelt_noch_luecke(f
             ).fetchone()
             return zeile[0] > 0
 
-        assert _warten(wartet_auf_sperre, 30), worker.log.read_text()[-3000:]
+        assert warten(wartet_auf_sperre, 30), worker.log.read_text()[-3000:]
         worker.prozess.kill()  # SIGKILL: no clean-up, no ack
         worker.prozess.wait(10)
     finally:
@@ -154,7 +146,7 @@ def test_worker_mit_sigkill_mitten_in_der_verteilung_weder_doppelt_noch_luecke(f
     neu = Worker(tmp_path)
     try:
         weiterreichen.delay()  # the sweep (celery beat) picks up what the killed worker did not finish
-        assert _warten(lambda: len(empfaenger.anfragen) >= len(LEISTUNGEN)), neu.log.read_text()[-3000:]
+        assert warten(lambda: len(empfaenger.anfragen) >= len(LEISTUNGEN), 60), neu.log.read_text()[-3000:]
         weiterreichen.delay()  # a second, redundant run changes nothing
         time.sleep(2)
         _pruefen(abo, empfaenger, len(LEISTUNGEN))
@@ -183,13 +175,13 @@ def test_mailserver_erst_weg_dann_da_mit_worker(festgeschrieben, tmp_path):
                 empfaenger="folgt-worker@example.org", status=ZustellStatus.FEHLER, versuche__gte=1
             ).exists()
 
-        assert _warten(fehlgeschlagen), worker.log.read_text()[-3000:]
+        assert warten(fehlgeschlagen, 60), worker.log.read_text()[-3000:]
         postfach = Postfach()
         controller = Controller(postfach, hostname="127.0.0.1", port=port)
         controller.start()
         time.sleep(1.5)  # the backoff (1 s) has passed
         weiterreichen.delay()  # what celery beat does every minute
-        assert _warten(lambda: postfach.an("folgt-worker@example.org")), worker.log.read_text()[-3000:]
+        assert warten(lambda: postfach.an("folgt-worker@example.org"), 60), worker.log.read_text()[-3000:]
         mail = EmailAusgang.objects.get(empfaenger="folgt-worker@example.org")
         assert mail.status == ZustellStatus.ZUGESTELLT and mail.versuche >= 2
         assert "Umsetzungsstand" in postfach.an("folgt-worker@example.org")[0]
