@@ -291,8 +291,12 @@ def api_objekte(viewset, rolle, personen, regional) -> list[tuple[object, bool]]
     return [(_objekt(label, personen), True)]
 
 
-def api_schreiben_soll(rolle: str, label: str, methode: str, innen: bool):
-    """What a write answers: refused (403), or passed to validation and the view (not 401/403/5xx)."""
+def api_schreiben_soll(rolle: str, viewset, methode: str, innen: bool):
+    """What a write answers: not offered by the resource (405, for everyone, before any permission), refused (403),
+    or passed to validation and the view (not 401/403/5xx)."""
+    if methode.lower() not in viewset.http_method_names:
+        return 405
+    label = viewset.queryset.model._meta.label
     if rolle == "api_key":
         return "erlaubt"
     if rolle == "anonym":

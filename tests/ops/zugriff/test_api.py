@@ -27,7 +27,6 @@ pytestmark = pytest.mark.django_db
 def test_api_ressource(personen, regional, api_key, rolle, prefix):
     """Every resource: list and detail (also with a format suffix) for all, then POST/PUT/PATCH/DELETE."""
     viewset = dict(API_RESSOURCEN)[prefix]
-    label = viewset.queryset.model._meta.label
     client = api_client(personen, rolle, api_key)
     basis = f"/api/v1/{prefix}/"
     # The format-suffix routes answer the same for everyone: requested anonymously only.
@@ -42,13 +41,13 @@ def test_api_ressource(personen, regional, api_key, rolle, prefix):
             antwort = client.get(url)
             assert antwort.status_code == 200, (rolle, url, antwort.content[:300])
     # Writes: POST {} to the list, PUT/PATCH {} and DELETE to each row.
-    soll = api_schreiben_soll(rolle, label, "POST", True)
+    soll = api_schreiben_soll(rolle, viewset, "POST", True)
     antwort = client.post(basis, {}, format="json")
     pruefe(antwort, ERLAUBT["POST"] if soll == "erlaubt" else soll, (rolle, "POST", basis))
     for obj, innen in zeilen:
         url = f"{basis}{schluessel_von(viewset, obj)}/"
         for methode in ("PUT", "PATCH"):
-            soll = api_schreiben_soll(rolle, label, methode, innen)
+            soll = api_schreiben_soll(rolle, viewset, methode, innen)
             antwort = getattr(client, methode.lower())(url, {}, format="json")
             pruefe(antwort, ERLAUBT[methode] if soll == "erlaubt" else soll, (rolle, methode, url))
             if soll == 403:
@@ -70,11 +69,10 @@ def _loeschen_faelle():
 def test_api_loeschen(personen, regional, api_key, rolle, prefix):
     """DELETE on each row: done (204) or refused because it is still referenced (409) where allowed, else 403."""
     viewset = dict(API_RESSOURCEN)[prefix]
-    label = viewset.queryset.model._meta.label
     client = api_client(personen, rolle, api_key)
     for obj, innen in api_objekte(viewset, rolle, personen, regional):
         url = f"/api/v1/{prefix}/{schluessel_von(viewset, obj)}/"
-        soll = api_schreiben_soll(rolle, label, "DELETE", innen)
+        soll = api_schreiben_soll(rolle, viewset, "DELETE", innen)
         antwort = client.delete(url)
         if soll == "erlaubt" and prefix in GESCHUETZT:
             assert antwort.status_code == 409, (rolle, url, antwort.status_code)
