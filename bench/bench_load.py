@@ -120,6 +120,24 @@ def beenden(prozess):
 
 
 # --- Phase 1: without the cache's help ------------------------------------------------------------------
+def _parallel(client, clients: int, zeiten: list) -> dict:
+    """Run ``client`` in ``clients`` threads until each is done; the latencies it collected and the throughput."""
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    start = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    gesamt = time.perf_counter() - start
+    zeiten.sort()
+    return {
+        "n": len(zeiten),
+        "p50": statistics.median(zeiten),
+        "p95": zeiten[int(len(zeiten) * 0.95) - 1],
+        "rps": len(zeiten) / gesamt,
+    }
+
+
 def reihe(anfragen, clients=4) -> dict:
     """Request each (path, language) once, with ``clients`` threads; latency per request, throughput overall."""
     zeiten, fehler, lock = [], [0], threading.Lock()
@@ -143,21 +161,7 @@ def reihe(anfragen, clients=4) -> dict:
             with lock:
                 zeiten.append(dauer)
 
-    threads = [threading.Thread(target=client) for _ in range(clients)]
-    start = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    gesamt = time.perf_counter() - start
-    zeiten.sort()
-    return {
-        "n": len(zeiten),
-        "fehler": fehler[0],
-        "p50": statistics.median(zeiten),
-        "p95": zeiten[int(len(zeiten) * 0.95) - 1],
-        "rps": len(zeiten) / gesamt,
-    }
+    return {**_parallel(client, clients, zeiten), "fehler": fehler[0]}
 
 
 ROH_SQL = """
@@ -195,16 +199,7 @@ def roh_sql(gemeinden, clients=4) -> dict:
                 with lock:
                     zeiten.append((time.perf_counter() - start) * 1000)
 
-    threads = [threading.Thread(target=client) for _ in range(clients)]
-    start = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    gesamt = time.perf_counter() - start
-    zeiten.sort()
-    return {"n": len(zeiten), "p50": statistics.median(zeiten), "p95": zeiten[int(len(zeiten) * 0.95) - 1],
-            "rps": len(zeiten) / gesamt}  # fmt: skip
+    return _parallel(client, clients, zeiten)
 
 
 def ohne_cache(koerper_datei) -> None:
