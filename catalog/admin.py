@@ -17,11 +17,10 @@ from core.aenderungen import bulk_schreiben
 from core.exports import DEUTSCHES_EXCEL, csv_response, xlsx_response
 from core.kontext import wie as aenderung_wie
 from redaktion.admin import (
-    GUELTIG_SEKUNDEN,
     ImportRouteMixin,
     RedaktionAdmin,
     RedaktionModelAdmin,
-    datei_abholen,
+    bestaetigte_datei,
     datei_ablegen,
 )
 from redaktion.rules import ist_fitko, kommunen_von, laender_von
@@ -121,7 +120,6 @@ class LeikaLeistungAdmin(RedaktionModelAdmin):
 SIGNING_SALT = "catalog.imports_admin"
 MAX_BYTES = 5 * 1024 * 1024
 VORLAGE = "admin/catalog/import.html"
-ABGELAUFEN = _("Die Vorschau ist abgelaufen oder ungültig. Bitte die Datei erneut wählen.")
 
 
 class ImportForm(forms.Form):
@@ -209,23 +207,16 @@ class ImportAdminMixin(ImportRouteMixin):
 
     def _bestaetigen(self, request, fmt, kontext):
         """Write the previewed file, checked again: the data may have changed since the preview."""
-        try:
-            paket = signing.loads(request.POST["paket"], salt=SIGNING_SALT, max_age=GUELTIG_SEKUNDEN)
-        except signing.BadSignature:
-            messages.error(request, ABGELAUFEN)
+        datei = bestaetigte_datei(request, SIGNING_SALT)
+        if datei is None:
             return redirect(request.path)
-        if paket["user"] != request.user.pk:
-            raise PermissionDenied
-        name, daten = paket["name"], datei_abholen(paket["ablage"])
-        if daten is None:
-            messages.error(request, ABGELAUFEN)
-            return redirect(request.path)
+        name, daten, ablage = datei
         plan, fehler = plane_import(fmt, request.user, name, daten)
         if fehler:
             kontext["fehler"] = fehler
             return TemplateResponse(request, VORLAGE, kontext, status=400)
         zahlen = fuehre_import_aus(fmt, plan, request.user, name)
-        default_storage.delete(paket["ablage"])
+        default_storage.delete(ablage)
         messages.success(
             request,
             _("Import von %(name)s: %(neu)s neu, %(geändert)s geändert, %(unverändert)s unverändert.")

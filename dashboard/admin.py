@@ -24,7 +24,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from catalog.models import Gebietskoerperschaft
 from core.importers import ImportFehler
 from redaktion import rules as regeln
-from redaktion.admin import GUELTIG_SEKUNDEN, ImportRouteMixin, RedaktionAdminMixin, datei_abholen, datei_ablegen
+from redaktion.admin import ImportRouteMixin, RedaktionAdminMixin, bestaetigte_datei, datei_ablegen
 
 from . import importers
 from .choices import SPALTEN
@@ -32,7 +32,6 @@ from .models import Onlinedienst
 
 SIGNING_SALT = "dashboard.admin.import"
 MAX_BYTES = 5 * 1024 * 1024
-ABGELAUFEN = _("Die Vorschau ist abgelaufen oder ungültig. Bitte die Datei erneut wählen.")
 
 
 def _darf_pflegen(user) -> bool:
@@ -119,25 +118,18 @@ class OnlinedienstAdmin(ImportRouteMixin, RedaktionAdminMixin, SimpleHistoryAdmi
             "form": ImportForm(),
         }
         if request.method == "POST" and "bestaetigt" in request.POST:
-            try:
-                paket = signing.loads(request.POST["paket"], salt=SIGNING_SALT, max_age=GUELTIG_SEKUNDEN)
-            except signing.BadSignature:
-                messages.error(request, ABGELAUFEN)
-                return redirect(request.path)
-            if paket["user"] != request.user.pk:
-                raise PermissionDenied
             # The file waits on the server (as for the catalog's imports): the form carries only its signed name.
-            name, daten = paket["name"], datei_abholen(paket["ablage"])
-            if daten is None:
-                messages.error(request, ABGELAUFEN)
+            datei = bestaetigte_datei(request, SIGNING_SALT)
+            if datei is None:
                 return redirect(request.path)
+            name, daten, ablage = datei
             try:
                 # Checked again: the data or the editor's area may have changed since the preview.
                 ergebnis = self._planen(request, name, daten, schreiben=True)
             except ImportFehler as exc:
                 kontext["fehler"] = exc.fehler
                 return TemplateResponse(request, "admin/catalog/import.html", kontext, status=400)
-            default_storage.delete(paket["ablage"])
+            default_storage.delete(ablage)
             for zeile in ergebnis.zeilen():
                 messages.success(request, zeile)
             return redirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))

@@ -9,6 +9,7 @@ from pathlib import Path
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -260,6 +261,26 @@ def datei_abholen(ablage: str) -> bytes | None:
         return None
     with default_storage.open(ablage, "rb") as f:
         return f.read()
+
+
+VORSCHAU_ABGELAUFEN = _("Die Vorschau ist abgelaufen oder ungültig. Bitte die Datei erneut wählen.")
+
+
+def bestaetigte_datei(request, salt: str) -> tuple[str, bytes, str] | None:
+    """The file a preview parked for this person, as (name, bytes, parking place); None after an error message when
+    the preview expired, was tampered with or its file is gone. Another person's preview is refused (403)."""
+    try:
+        paket = signing.loads(request.POST["paket"], salt=salt, max_age=GUELTIG_SEKUNDEN)
+    except signing.BadSignature:
+        messages.error(request, VORSCHAU_ABGELAUFEN)
+        return None
+    if paket["user"] != request.user.pk:
+        raise PermissionDenied
+    daten = datei_abholen(paket["ablage"])
+    if daten is None:
+        messages.error(request, VORSCHAU_ABGELAUFEN)
+        return None
+    return paket["name"], daten, paket["ablage"]
 
 
 def _aufraeumen() -> None:
