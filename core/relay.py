@@ -19,6 +19,7 @@ functions (``registrieren_nachholer``, e.g. the e-mail outbox).
 """
 
 import logging
+import threading
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -36,6 +37,28 @@ logger = logging.getLogger(__name__)
 
 KONSUMENTEN: dict[str, Callable[[list[Aenderung]], None]] = {}
 NACHHOLER: dict[str, Callable[[], object]] = {}
+
+
+class _Inline(threading.local):
+    """Inline runs (no broker, tasks eager) of this thread: the relay must not re-enter itself.
+
+    Inline, a rebuild a consumer demands runs inside the relay run that demanded it, and its own commit queues the
+    relay again. Entered there, the nested run would read on past the outer one's batch and demand the same rebuild
+    while the outer build still holds its lock (the nested build then waited for the lock to expire: a minute per
+    report in ``load_all``). Instead the nested call only asks the outer run to go round once more, and the outer
+    run sends the rebuilds its consumers demanded after every consumer has caught up, each once (the demand table
+    debounces what was demanded again meanwhile). With a broker, tasks are messages and nothing nests.
+    """
+
+    aktiv = False
+    nochmal = False
+    senden_jetzt = False
+
+    def __init__(self):
+        self.ausstehend: dict[tuple, tuple] = {}
+
+
+_inline = _Inline()
 
 
 def registrieren(name: str, funktion: Callable[[list[Aenderung]], None]) -> None:
@@ -62,11 +85,28 @@ def einreihen() -> None:
 
 def weiterreichen(namen=None) -> dict[str, int]:
     """Run every consumer (or ``namen``) until it has caught up; returns entries handled per consumer."""
+    if _inline.aktiv:
+        _inline.nochmal = True  # called from this thread's own run (inline): see _Inline
+        return {}
     ergebnis = {}
-    for name, funktion in list(KONSUMENTEN.items()):
-        if namen is None or name in namen:
-            ergebnis[name] = _konsument(name, funktion)
-    return ergebnis
+    _inline.aktiv = True
+    try:
+        while True:
+            _inline.nochmal = False
+            for name, funktion in list(KONSUMENTEN.items()):
+                if namen is None or name in namen:
+                    ergebnis[name] = ergebnis.get(name, 0) + _konsument(name, funktion)
+            ausstehend, _inline.ausstehend = _inline.ausstehend, {}
+            _inline.senden_jetzt = True
+            try:
+                for argumente in ausstehend.values():
+                    senden(*argumente)
+            finally:
+                _inline.senden_jetzt = False
+            if not (_inline.nochmal or _inline.ausstehend):
+                return ergebnis
+    finally:
+        _inline.aktiv, _inline.nochmal, _inline.ausstehend = False, False, {}
 
 
 def _konsument(name: str, funktion) -> int:
@@ -128,6 +168,10 @@ def nach_commit_senden(task: str, argumente: dict, schluessel: list[str], countd
 
 
 def senden(task: str, argumente: dict, schluessel: list[str], countdown: int = 0) -> bool:
+    if _inline.aktiv and not _inline.senden_jetzt and current_app.conf.task_always_eager:
+        # Inline, within a relay run: sent by that run once its consumers have caught up (see _Inline).
+        _inline.ausstehend[(task, repr(sorted(argumente.items())))] = (task, argumente, schluessel, countdown)
+        return True
     try:
         # By name through the app's registry: core knows no consumer's module. Eager without REDIS_URL.
         current_app.tasks[task].apply_async(kwargs=argumente, countdown=countdown, retry=False)
