@@ -258,12 +258,16 @@ def _angelegt_aus_der_tabelle(model, objs, historie, gesperrt: bool) -> int:
         parameter = [model._meta.label, Aenderung.Aktion.ANGELEGT, k.wie, k.wer, k.user_id, timezone.now()]
         parameter += [sekunde, lauf.id, pks] + ([hids] if hids is not None else [])
         with verbindung.cursor() as cur:
+            # The sort by list position carries the whole entry (after-image included): with the default work_mem
+            # (4 MB) the 11,004 Gemeinden of an import spill it to disk. For this statement only.
+            cur.execute("SELECT current_setting('work_mem'), set_config('work_mem', '64MB', true)")
+            work_mem = cur.fetchone()[0]
             cur.execute(sql, parameter)
+            eingefuegt = cur.rowcount
+            cur.execute("SELECT set_config('work_mem', %s, true)", [work_mem])
             # Every row was written in this transaction: a missing one would be a lost entry, so fail loudly.
-            if cur.rowcount != len(pks):
-                raise RuntimeError(
-                    f"Änderungsprotokoll: {cur.rowcount} statt {len(pks)} Einträge ({model._meta.label})"
-                )
+            if eingefuegt != len(pks):
+                raise RuntimeError(f"Änderungsprotokoll: {eingefuegt} statt {len(pks)} Einträge ({model._meta.label})")
         transaction.on_commit(lambda: _nach_commit(lauf), using=using)
     return len(pks)
 
