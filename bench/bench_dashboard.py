@@ -103,9 +103,10 @@ from django.db import connection
 if sys.argv[2] == "leer":
     with connection.cursor() as c:
         c.execute("TRUNCATE dashboard_onlinedienst, dashboard_historicalonlinedienst")
-from core import relay
-# The relay runs in a worker after the commit, not in the importing process: measured on its own below.
-relay.einreihen = lambda: None
+from core import aenderungen, relay
+# The relay runs in a worker after the commit, not in the importing process: measured on its own below. Replaced
+# where it is called (core.aenderungen holds its own reference), not only where it is defined.
+aenderungen.einreihen = relay.einreihen = lambda: None
 start = time.monotonic()
 call_command("import_dashboard", sys.argv[1], stdout=open("/dev/null", "w"))
 dauer = time.monotonic() - start
@@ -126,7 +127,16 @@ from django.test import Client
 from catalog.models import Gebietskoerperschaft
 from dashboard import querysets
 anfragen, naiv_anfragen = int(sys.argv[1]), int(sys.argv[2])
+from django.db import transaction
 land = Gebietskoerperschaft.objects.get(ars="05")
+# The federal API leaves synthetic rows out (its format cannot flag them), and this database holds no real ones at
+# national scale. So the Land's synthetic statuses count as real for this measurement only: in a transaction of
+# this process that is rolled back at the end, seen by no other connection and never committed.
+als_echt = transaction.atomic()
+als_echt.__enter__()
+with connection.cursor() as c:
+    c.execute("UPDATE catalog_kommunaleumsetzung u SET synthetisch = FALSE FROM catalog_gebietskoerperschaft g "
+              "WHERE g.id = u.kommune_id AND g.land_id = %s AND u.synthetisch", [land.pk])
 bereich = querysets.Bereich.fuer(land, oberhalb=True, unterhalb=True)
 start = time.perf_counter()
 gruppen = querysets.gruppen(bereich)
@@ -160,6 +170,8 @@ def q(werte, p):
 print(json.dumps({"zeilen": gesamt, "seiten": seiten, "gruppen": len(gruppen), "zaehlen_ms": zaehlen_ms,
                   "api_p50": q(api, 50), "api_p95": q(api, 95), "sql_p50": q(sql, 50), "sql_p95": q(sql, 95),
                   "naiv_p50": q(naiv, 50) if naiv else 0}))
+transaction.set_rollback(True)
+als_echt.__exit__(None, None, None)
 """
 
 
