@@ -13,8 +13,9 @@ workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
 accesslog = "-"
 
 #: A body of known length up to this size leaves together with its header in one write (every page and API answer,
-#: the open-data files and reports of today); a larger one in writes of this size, the first with the header.
-SAMMELN_BIS = 1 << 20
+#: every open-data file and report of today: the largest, gebietskoerperschaften.json, has 4.4 MB); a larger one in
+#: writes of this size, the first with the header. Bounds the memory a worker holds for one response.
+SAMMELN_BIS = 8 << 20
 
 
 class KopfMitInhalt(wsgi.Response):
@@ -26,7 +27,8 @@ class KopfMitInhalt(wsgi.Response):
     so the client gets a response cut short. Here the header waits until the body is complete (known length up to
     SAMMELN_BIS) or until its first bytes are there (streamed bodies, larger ones) and goes out with them in one
     write. What the kernel has accepted it delivers even if the process dies the next instant: a killed node has
-    sent either a complete response or nothing at all, and nothing is what nginx retries on the other node.
+    sent either a complete response or nothing at all, and nothing is what nginx retries on the other node (as far
+    as the kernel takes the write at once: on loopback about 4 MB even without a reader).
     HEAD, 204 and 304 have no body: their header leaves at ``close()``.
     """
 

@@ -9,7 +9,7 @@ import signal
 import time
 
 #: Bytes with a period of 251, so that a shifted or lost piece cannot look right.
-INHALT = (bytes(range(251)) * ((4 << 20) // 251 + 1))[: 4 << 20]
+INHALT = (bytes(range(251)) * ((10 << 20) // 251 + 1))[: 10 << 20]
 BLOCK = 4096  # Django's FileResponse.block_size
 
 

@@ -28,7 +28,8 @@ from gunicorn.http.parser import RequestParser
 from tests.ops.gunicorn_antworten import BLOCK, INHALT
 
 KONFIG = Path(settings.BASE_DIR) / "ozgportal" / "gunicorn.conf.py"
-GROSS = 3 * (1 << 20) + 17  # above SAMMELN_BIS, not a multiple of a block
+MITTEL = 4_500_000  # below SAMMELN_BIS, the size of the largest open-data file
+GROSS = 9 * (1 << 20) + 17  # above SAMMELN_BIS, not a multiple of a block
 
 
 def _konfig():
@@ -167,7 +168,7 @@ def _port() -> int:
 def server(tmp_path_factory):
     """Two gunicorns serving the test app, one worker each: ``mit`` the portal's config, ``ohne`` (stock)."""
     dateien = tmp_path_factory.mktemp("dateien")
-    for laenge in (10_000, GROSS):
+    for laenge in (10_000, MITTEL, GROSS):
         (dateien / str(laenge)).write_bytes(INHALT[:laenge])
     env = {**os.environ, "PYTHONPATH": str(settings.BASE_DIR), "OZG_TESTDATEIEN": str(dateien)}
     prozesse, ports = {}, {}
@@ -239,6 +240,7 @@ def _zerlegen(roh: bytes, methode="GET") -> tuple[str, dict[str, str], bytes, bo
         ("GET", "/teile/100000", "1.1", "200 OK", 100_000),
         ("GET", f"/teile/{GROSS}", "1.1", "200 OK", GROSS),
         ("GET", "/datei/10000", "1.1", "200 OK", 10_000),
+        ("GET", f"/datei/{MITTEL}", "1.1", "200 OK", MITTEL),
         ("GET", f"/datei/{GROSS}", "1.1", "200 OK", GROSS),
         ("GET", "/datei/10000", "1.0", "200 OK", 10_000),
         ("HEAD", "/seite/50000", "1.1", "200 OK", 0),
