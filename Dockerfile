@@ -25,4 +25,5 @@ RUN make assets \
 RUN useradd --system --uid 10001 ozg && mkdir -p /app/var/opendata /app/var/media && chown -R ozg /app
 USER ozg
 EXPOSE 8000
-CMD ["gunicorn", "ozgportal.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# Workers, access log and how a response is written: ozgportal/gunicorn.conf.py (the same for every start).
+CMD ["gunicorn", "-c", "ozgportal/gunicorn.conf.py", "ozgportal.wsgi:application", "--bind", "0.0.0.0:8000"]

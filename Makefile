@@ -81,7 +81,7 @@ serve: install
 		$(BIN)/celery -A ozgportal worker -Q default,berichte --loglevel=INFO --concurrency=2 & W=$$!; \
 		$(BIN)/celery -A ozgportal beat --loglevel=INFO & B=$$!; \
 		trap "kill $$W $$B 2>/dev/null" EXIT INT TERM; \
-		$(BIN)/gunicorn ozgportal.wsgi:application --bind $(HOST):$(PORT) --workers 3 --access-logfile -'
+		$(BIN)/gunicorn -c ozgportal/gunicorn.conf.py ozgportal.wsgi:application --bind $(HOST):$(PORT)'
 
 # Regenerate the committed OpenAPI schema of /api/v1/ (tests/api/test_schema.py fails when it drifts).
 api-schema: install

@@ -72,3 +72,16 @@ def test_compose_runs_two_web_and_two_worker_nodes_sharing_the_opendata_volume()
         assert "opendata:/app/var/opendata" in dienste[name]["volumes"], name
     assert dienste["web"]["environment"]["OPENDATA_DIR"] == "/app/var/opendata"
     assert "opendata" in _compose()["volumes"]
+
+
+def test_every_start_of_gunicorn_uses_the_portal_config():
+    # The config decides how a response is written (header and body in one write, tests/ops/test_gunicorn.py):
+    # a start without it would bring back responses cut short when a node dies.
+    konfig = ["-c", "ozgportal/gunicorn.conf.py"]
+    web = _compose()["services"]["web"]["command"]
+    assert web[:3] == ["gunicorn", *konfig], web
+    cmd = next(z for z in (settings.BASE_DIR / "Dockerfile").read_text().splitlines() if z.startswith("CMD "))
+    assert '"gunicorn", "-c", "ozgportal/gunicorn.conf.py"' in cmd, cmd
+    starts = [z for z in (settings.BASE_DIR / "Makefile").read_text().splitlines() if "gunicorn " in z]
+    assert starts and all("gunicorn -c ozgportal/gunicorn.conf.py " in z for z in starts), starts
+    assert (settings.BASE_DIR / "ozgportal" / "gunicorn.conf.py").exists()
