@@ -171,6 +171,8 @@ def server(extra_env):
     prozess = subprocess.Popen(
         [
             str(Path(sys.executable).parent / "gunicorn"),
+            "-c",  # as in production (Dockerfile, compose, make serve): how responses are written
+            "ozgportal/gunicorn.conf.py",
             "ozgportal.wsgi:application",
             "-b",
             f"{HOST}:{port}",
@@ -181,6 +183,7 @@ def server(extra_env):
         ],
         cwd=ROOT,
         env={**ENV, **extra_env},
+        stdout=subprocess.DEVNULL,  # the config's access log
     )
     for _ in range(100):
         try:
