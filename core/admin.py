@@ -102,7 +102,6 @@ class AenderungAdmin(NurLesen, admin.ModelAdmin):
     list_display_links = ["id"]
     list_filter = [ModellFilter, "aktion", WieFilter]
     search_fields = ["schluessel", "wer", "transaktion"]
-    search_help_text = _("Genauer Wert: öffentlicher Schlüssel, wer (z. B. user:3) oder Transaktion.")
     date_hierarchy = "zeitpunkt"
     ordering = ["-id"]
     paginator = GedeckelterPaginator
