@@ -17,6 +17,7 @@ from django.contrib import admin, messages
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import F, Q
+from django.utils import formats
 from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -120,7 +121,8 @@ class AenderungAdmin(NurLesen, admin.ModelAdmin):
     def get_queryset(self, request):
         qs = super().get_queryset(request)
         # The list shows neither value; an import's entries carry whole rows.
-        return qs.defer("vorher", "nachher") if request.resolver_match.url_name.endswith("changelist") else qs
+        ansicht = getattr(request.resolver_match, "url_name", "") or ""
+        return qs.defer("vorher", "nachher") if ansicht.endswith("changelist") else qs
 
     def get_search_results(self, request, queryset, search_term):
         """Exact values only: ``icontains`` would read every entry for every search."""
@@ -132,6 +134,11 @@ class AenderungAdmin(NurLesen, admin.ModelAdmin):
     @admin.display(description=_("vorher → nachher"))
     def unterschied(self, obj):
         vorher, nachher = obj.vorher or {}, obj.nachher or {}
+        if not isinstance(vorher, dict) or not isinstance(nachher, dict):
+            # Not a row's fields (written by hand with aenderung_erfassen, say): both values as they are.
+            return format_html(
+                "{} → {}", json.dumps(obj.vorher, ensure_ascii=False), json.dumps(obj.nachher, ensure_ascii=False)
+            )
         felder = list(dict.fromkeys([*vorher, *nachher]))
         if not felder:
             return "–"
@@ -173,7 +180,9 @@ class KonsumentenstandAdmin(NurSuperuserAktionen, NurLesen, admin.ModelAdmin):
     def ausstehend(self, obj):
         # One range scan of the primary key per cursor, stopped at the limit: cheap however far it lags.
         anzahl = Aenderung.objects.filter(id__gt=obj.letzte_id).values("pk")[: AUSSTEHEND_GRENZE + 1].count()
-        return f"> {AUSSTEHEND_GRENZE:n}" if anzahl > AUSSTEHEND_GRENZE else anzahl
+        if anzahl > AUSSTEHEND_GRENZE:
+            return f"> {formats.number_format(AUSSTEHEND_GRENZE, force_grouping=True)}"
+        return anzahl
 
     @admin.display(description=_("letzter Fehler"))
     def fehler_kurz(self, obj):

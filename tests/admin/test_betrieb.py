@@ -233,3 +233,17 @@ def test_email_erneut_versuchen(client, superuser, smtp, inline, django_capture_
     assert aufgegeben.status == ZustellStatus.ZUGESTELLT and aufgegeben.versuche == 1
     assert gesendet.versuche == 1  # a sent mail is not sent again
     assert len(smtp.an("person@example.org")) == 1 and smtp.an("andere@example.org") == []
+
+
+def test_ein_weit_zurueckliegender_cursor_zaehlt_nur_bis_zur_grenze(client, fitko, django_assert_max_num_queries):
+    # A new consumer starts at entry 0, behind every entry of the loaded data (over 20,000): counted up to 10,000.
+    assert Aenderung.objects.count() > 10_000
+    Konsumentenstand.objects.create(name="test-neu", letzte_id=0)
+    anzahl = Konsumentenstand.objects.count()
+    client = _angemeldet(client, fitko)
+    # Session, user, user's and groups' permissions, the user's groups, two counts of the small table, the rows, and
+    # one bounded count per cursor.
+    with django_assert_max_num_queries(8 + anzahl):
+        html = client.get(KONSUMENTEN).content.decode()
+    zeile = next(z for z in html.split("<tr") if "test-neu" in z)
+    assert '<td class="field-ausstehend">&gt; 10.000</td>' in zeile
