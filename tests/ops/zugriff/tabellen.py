@@ -33,8 +33,8 @@ BETRIEB = ["core.Aenderung", "core.Konsumentenstand", "core.Neubauauftrag"]
 EMAIL_AUSGANG = "opendata.EmailAusgang"
 
 #: role → model label (or "app.*") → letters of view, add, change, delete the role may at all (obj=None).
-#: Models not listed: nothing. Those (auth, API keys, axes, OTP devices, celery beat, Berichte) are for
-#: superusers only, whom ``SUPERUSER`` describes.
+#: Models not listed: nothing. Those (auth, API keys, axes, OTP devices, celery beat, Berichte, the e-mail outbox)
+#: are for superusers only, whom ``SUPERUSER`` describes.
 #: Every staff member keeps their own e-mail follows (ABONNEMENT: the rows of others are outside, see BEREICH);
 #: the federal rows (ONLINEDIENST) are read in the role's area and written by the import only (see ADMIN_FORMULARE).
 RECHTE = {
