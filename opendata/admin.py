@@ -1,14 +1,17 @@
-"""Admin of webhooks (FITKO-Redaktion only, by the rules in redaktion.rules), their delivery log and e-mail follows."""
+"""Admin of webhooks (FITKO-Redaktion only, by the rules in redaktion.rules), their delivery log, e-mail follows and
+the e-mail outbox (superusers only: it holds addresses)."""
 
 from django.contrib import admin, messages
+from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from redaktion.admin import RedaktionModelAdmin
 from redaktion.rules import ist_fitko
 
 from .choices import ZustellStatus
-from .models import Abonnement, WebhookAbo, WebhookZustellung
-from .tasks import webhook_zustellen
+from .models import Abonnement, EmailAusgang, WebhookAbo, WebhookZustellung
+from .tasks import emails_senden, webhook_zustellen
 
 
 @admin.register(WebhookAbo)
@@ -96,3 +99,57 @@ class AbonnementAdmin(RedaktionModelAdmin):
 
     def has_module_permission(self, request):
         return request.user.is_active and request.user.is_staff
+
+
+@admin.register(EmailAusgang)
+class EmailAusgangAdmin(admin.ModelAdmin):
+    """The outbox, read-only. Superusers only, whatever a group holds: recipients' addresses are personal data
+    (``redaktion.rules.NUR_SUPERUSER`` keeps the permission out of every role, this keeps a stale group out too)."""
+
+    list_display = ["empfaenger", "betreff", "status", "versuche", "naechster_versuch", "fehler_kurz", "angelegt_am"]
+    list_filter = ["status"]
+    search_fields = ["=empfaenger", "betreff"]
+    ordering = ["-id"]
+    show_full_result_count = False
+    readonly_fields = [f.name for f in EmailAusgang._meta.fields]
+    fieldsets = [
+        (None, {"fields": ["empfaenger", "user", "betreff", "text", "aenderung_bis"]}),
+        (_("Versand"), {"fields": ["status", "versuche", "naechster_versuch", "fehler", "angelegt_am", "gesendet_am"]}),
+    ]
+    actions = ["erneut_versuchen"]
+
+    def _superuser(self, request) -> bool:
+        return request.user.is_active and request.user.is_superuser
+
+    def has_module_permission(self, request):
+        return self._superuser(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._superuser(request)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_erneut_permission(self, request):
+        return self._superuser(request)
+
+    @admin.display(description=_("letzter Fehler"))
+    def fehler_kurz(self, obj):
+        return obj.fehler[:200] + ("…" if len(obj.fehler) > 200 else "")
+
+    @admin.action(description=_("erneut versuchen"), permissions=["erneut"])
+    def erneut_versuchen(self, request, queryset):
+        """Failed or given-up mails are due again with a fresh count of attempts; sent ones stay as they are."""
+        anzahl = queryset.filter(status__in=[ZustellStatus.FEHLER, ZustellStatus.AUFGEGEBEN]).update(
+            status=ZustellStatus.OFFEN, versuche=0, naechster_versuch=timezone.now()
+        )
+        if anzahl:
+            # robust: with the broker down the mails stay due, and the next relay run sends them.
+            transaction.on_commit(lambda: emails_senden.apply_async(retry=False), robust=True)
+        messages.success(request, _("%(n)s E-Mails werden erneut versucht.") % {"n": anzahl})

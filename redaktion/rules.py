@@ -43,6 +43,13 @@ PERSOENLICH = ["opendata.Abonnement"]
 #: Reference data the regional editors need to read to fill in their forms (OZG-Leistung, LeiKa, Gebiete).
 NACHSCHLAGEDATEN = ["catalog.Gebietskoerperschaft", "catalog.Leistung", "catalog.LeikaLeistung"]
 
+#: Operations data FITKO reads to see whether a change has gone through (core.admin): the change log, the
+#: relay's cursors and its rebuild demands. Read-only for everybody: the admin offers no form for them.
+BETRIEB_LESEN = ["core.Aenderung", "core.Konsumentenstand", "core.Neubauauftrag"]
+
+#: Models no role gets through "app.*": personal data only superusers see (the e-mail outbox holds addresses).
+NUR_SUPERUSER = ["opendata.EmailAusgang"]
+
 #: Model permissions of each role; ``setup_rollen`` creates the groups from this table.
 ROLLEN_MODELLE = {
     FITKO: {
@@ -53,6 +60,7 @@ ROLLEN_MODELLE = {
         "opendata.*": AKTIONEN,
         # The admin offers view and delete only; rows are written by the import (dashboard.admin).
         "dashboard.*": AKTIONEN,
+        **dict.fromkeys(BETRIEB_LESEN, ["view"]),
     },
     LAND: {
         **dict.fromkeys(BEREICH_LAND + BEREICH_KOMMUNE, AKTIONEN),
@@ -230,18 +238,25 @@ def filter_queryset(user, queryset, aktion: str = "view"):
 
 
 # --- Machines: API keys scoped like editors ---------------------------------------------------------
+def modelle_von(ziel: str) -> list:
+    """The models a key of ROLLEN_MODELLE means: one ("app.Model") or every one of an app ("app.*"), the latter
+    without history models and without NUR_SUPERUSER."""
+    app_label, name = ziel.split(".")
+    if name != "*":
+        return [apps.get_model(app_label, name)]
+    return [
+        m
+        for m in apps.get_app_config(app_label).get_models()
+        if not m.__name__.startswith("Historical") and m._meta.label not in NUR_SUPERUSER
+    ]
+
+
 def modellrechte(rolle: str, aktionen=AKTIONEN) -> frozenset:
     """The model permissions ("app.aktion_model") of ``rolle`` per ROLLEN_MODELLE, limited to ``aktionen``."""
     rechte = set()
     for ziel, erlaubt in ROLLEN_MODELLE[rolle].items():
-        app_label, name = ziel.split(".")
-        if name == "*":
-            modelle = [
-                m for m in apps.get_app_config(app_label).get_models() if not m.__name__.startswith("Historical")
-            ]
-        else:
-            modelle = [apps.get_model(app_label, name)]
-        for model in modelle:
+        app_label = ziel.split(".")[0]
+        for model in modelle_von(ziel):
             rechte.update(f"{app_label}.{a}_{model._meta.model_name}" for a in erlaubt if a in aktionen)
     return frozenset(rechte)
 

@@ -2,23 +2,15 @@ from django.contrib.auth.models import Group, Permission
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from redaktion.rules import ROLLEN_MODELLE
+from redaktion.rules import ROLLEN_MODELLE, modelle_von
 
 
 def rechte_der_rolle(tabelle: dict) -> list[Permission]:
-    """The Permission rows for {"app.Model" or "app.*": [aktionen]}."""
-    from django.apps import apps
-
+    """The Permission rows for {"app.Model" or "app.*": [aktionen]} (the models as ``modelle_von`` reads them)."""
     rechte = []
     for ziel, aktionen in tabelle.items():
-        app_label, modell = ziel.split(".")
-        if modell == "*":
-            modelle = [
-                m for m in apps.get_app_config(app_label).get_models() if not m.__name__.startswith("Historical")
-            ]
-        else:
-            modelle = [apps.get_model(app_label, modell)]
-        for model in modelle:
+        app_label = ziel.split(".")[0]
+        for model in modelle_von(ziel):
             codenames = [f"{aktion}_{model._meta.model_name}" for aktion in aktionen]
             rechte += Permission.objects.filter(
                 content_type__app_label=app_label, content_type__model=model._meta.model_name, codename__in=codenames

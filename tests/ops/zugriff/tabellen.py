@@ -27,16 +27,20 @@ KOMMUNE_DATEN = ["catalog.KommunaleUmsetzung"]
 ZUORDNUNG = "redaktion.Redaktionszuordnung"
 ONLINEDIENST = "dashboard.Onlinedienst"
 ABONNEMENT = "opendata.Abonnement"
+#: The change pipeline's operations data (core.admin): FITKO reads it, nobody writes it in the admin.
+BETRIEB = ["core.Aenderung", "core.Konsumentenstand", "core.Neubauauftrag"]
+#: The e-mail outbox holds addresses: superusers only, although FITKO holds every other opendata permission.
+EMAIL_AUSGANG = "opendata.EmailAusgang"
 
 #: role → model label (or "app.*") → letters of view, add, change, delete the role may at all (obj=None).
-#: Models not listed: nothing. Those (auth, API keys, axes, OTP devices, celery beat, Berichte) are for
-#: superusers only, whom ``SUPERUSER`` describes.
+#: Models not listed: nothing. Those (auth, API keys, axes, OTP devices, celery beat, Berichte, the e-mail outbox)
+#: are for superusers only, whom ``SUPERUSER`` describes.
 #: Every staff member keeps their own e-mail follows (ABONNEMENT: the rows of others are outside, see BEREICH);
 #: the federal rows (ONLINEDIENST) are read in the role's area and written by the import only (see ADMIN_FORMULARE).
 RECHTE = {
     "fitko": {
         "catalog.*": ALLE, "themenfelder.*": ALLE, "labore.*": ALLE, "opendata.*": ALLE, "dashboard.*": ALLE,
-        ZUORDNUNG: ALLE,
+        ZUORDNUNG: ALLE, **dict.fromkeys(BETRIEB, LESEN), EMAIL_AUSGANG: "",
     },
     "land": {
         **dict.fromkeys(LAND_DATEN + KOMMUNE_DATEN, ALLE), **dict.fromkeys([*REFERENZ, ONLINEDIENST], LESEN),
@@ -50,10 +54,14 @@ RECHTE = {
 
 #: What the admin's forms offer at most, for every role (has_perm may grant more): the delivery log is read-only
 #: (its "change" permission is the action "erneut zustellen"), federal rows are written by the import route only.
-ADMIN_FORMULARE = {"opendata.WebhookZustellung": "vd", ONLINEDIENST: "vd"}
+ADMIN_FORMULARE = {
+    "opendata.WebhookZustellung": "vd", ONLINEDIENST: "vd", **dict.fromkeys([*BETRIEB, EMAIL_AUSGANG], LESEN),
+}  # fmt: skip
 
-#: What the admin offers a superuser; every model not listed: everything. Logs and reports are read-only there.
+#: What the admin offers a superuser; every model not listed: everything. Logs and reports are read-only there,
+#: and so are the change log, the relay's cursors, its rebuild demands and the e-mail outbox.
 SUPERUSER = {
+    **dict.fromkeys([*BETRIEB, EMAIL_AUSGANG], LESEN),
     "berichte.Berichtslauf": "vd",
     "berichte.AktuellerBericht": "v",
     "axes.AccessAttempt": "vcd",  # axes: no add; "change" shows read-only fields
@@ -161,6 +169,23 @@ def _anlegen(label: str, personen):
         )
         bericht = AktuellerBericht.objects.update_or_create(art="beteiligung", defaults={"lauf": lauf})[0]
         return lauf if label == "berichte.Berichtslauf" else bericht
+    if label == "core.Aenderung":
+        from core.models import Aenderung
+
+        return Aenderung.objects.create(
+            modell="catalog.Leistung", schluessel="10000", aktion="geaendert", vorher={"name": "a"},
+            nachher={"name": "b"}, wie="admin", wer="user:1", zeitpunkt=jetzt, sekunde=1, transaktion="t",
+        )  # fmt: skip
+    if label == "core.Konsumentenstand":
+        from core.models import Konsumentenstand
+
+        return Konsumentenstand.objects.create(name="zugriffstest", fehlversuche=1, fehler="RuntimeError: x")
+    if label == "core.Neubauauftrag":
+        from core.models import Neubauauftrag
+
+        return Neubauauftrag.objects.create(schluessel="test:zugriff", task="core.weiterreichen", gewuenscht_bis=2)
+    if label == EMAIL_AUSGANG:
+        return apps.get_model(label).objects.create(empfaenger="person@example.org", betreff="Test", text="Text")
     if label == "opendata.WebhookAbo":
         return apps.get_model(label).objects.create(name="Test", url="https://example.org/hook", geheimnis="x" * 32)
     if label == "opendata.WebhookZustellung":
