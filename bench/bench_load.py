@@ -12,7 +12,7 @@
    (``X-Ozg-Cache``), RSS of the gunicorn workers every 15 s.
 Everything runs on this machine (2 cores, shared with other work): locust competes with the server for CPU, so
 only ratios within one run mean something. Bounded: about 10 minutes. DATABASE_URL (default ozgportal_bench) is
-created, migrated and loaded when needed; REDIS_URL defaults to db 14.
+created, migrated and loaded when needed; REDIS_URL defaults to db 14, LOAD_PORT (gunicorn's port) to 8765.
 """
 
 import csv
@@ -34,7 +34,7 @@ import psutil
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-PORT = 8765
+PORT = int(os.environ.get("LOAD_PORT", "8765"))  # another free port when two runs share the machine
 HOST = f"http://127.0.0.1:{PORT}"
 LANG_SEKUNDEN = int(os.environ.get("LOAD_SECONDS", "300"))
 WARM_SEKUNDEN = int(os.environ.get("LOAD_WARM_SECONDS", "60"))
