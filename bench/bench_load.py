@@ -264,7 +264,8 @@ IMPORT = """
 import random, datetime, secrets, time
 from django.contrib.auth import get_user_model
 from catalog.models import Gebietskoerperschaft, KommunaleUmsetzung, Leistung
-from catalog.importers.verwaltung import FORMATE, fuehre_import_aus, plane_import
+from catalog.importers.formate import FORMATE
+from catalog.importers.verwaltung import fuehre_import_aus, plane_import
 U = get_user_model()
 admin = U.objects.filter(username="lasttest-import-synthetisch").first() or U.objects.create_superuser(
     "lasttest-import-synthetisch", "lasttest@example.invalid", secrets.token_urlsafe(24))
