@@ -12,7 +12,7 @@
    (``X-Ozg-Cache``), RSS of the gunicorn workers every 15 s.
 Everything runs on this machine (2 cores, shared with other work): locust competes with the server for CPU, so
 only ratios within one run mean something. Bounded: about 10 minutes. DATABASE_URL (default ozgportal_bench) is
-created, migrated and loaded when needed; REDIS_URL defaults to db 14.
+created, migrated and loaded when needed; REDIS_URL defaults to db 14, LOAD_PORT (gunicorn's port) to 8765.
 """
 
 import csv
@@ -34,7 +34,7 @@ import psutil
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-PORT = 8765
+PORT = int(os.environ.get("LOAD_PORT", "8765"))  # another free port when two runs share the machine
 HOST = f"http://127.0.0.1:{PORT}"
 LANG_SEKUNDEN = int(os.environ.get("LOAD_SECONDS", "300"))
 WARM_SEKUNDEN = int(os.environ.get("LOAD_WARM_SECONDS", "60"))
@@ -139,8 +139,9 @@ def _parallel(client, clients: int, zeiten: list) -> dict:
 
 
 def reihe(anfragen, clients=4) -> dict:
-    """Request each (path, language) once, with ``clients`` threads; latency per request, throughput overall."""
-    zeiten, fehler, lock = [], [0], threading.Lock()
+    """Request each (path, language) once, with ``clients`` threads; latency per request, throughput overall, and
+    how many came from the page or response cache (``X-Ozg-Cache: treffer``)."""
+    zeiten, fehler, treffer, lock = [], [0], [0], threading.Lock()
     arbeit = iter(anfragen)
 
     def client():
@@ -155,13 +156,16 @@ def reihe(anfragen, clients=4) -> dict:
                 req = urllib.request.Request(HOST + pfad, headers={"Accept-Language": sprache})
                 with urllib.request.urlopen(req, timeout=30) as antwort:
                     antwort.read()
+                    aus_cache = antwort.headers.get("X-Ozg-Cache") == "treffer"
             except OSError:
                 fehler[0] += 1
+                aus_cache = False
             dauer = (time.perf_counter() - start) * 1000
             with lock:
                 zeiten.append(dauer)
+                treffer[0] += aus_cache
 
-    return {**_parallel(client, clients, zeiten), "fehler": fehler[0]}
+    return {**_parallel(client, clients, zeiten), "fehler": fehler[0], "treffer": treffer[0]}
 
 
 ROH_SQL = """
@@ -213,6 +217,11 @@ def ohne_cache(koerper_datei) -> None:
         "import json; from catalog.models import Gebietskoerperschaft as G; "
         f"print(json.dumps(list(G.objects.filter(ags__in={[k[0] for k in stichprobe[:200]]!r}).values_list('pk', 'land_id'))))"  # noqa: E501
     ))  # fmt: skip
+    # Pages and answers kept from an earlier run under the same Datenstand would be served from the cache.
+    shell(
+        "from django.conf import settings; from django.core.cache import caches; "
+        "c = caches[settings.API_ANTWORT_CACHE]; print(c.delete_pattern('seite:*') + c.delete_pattern('api-antwort:*'))"
+    )
     reihe([("/api/v1/ping/", "de")] * 200)  # warm: connections, the catalogue in each worker
     reihe(
         [(f"/kommunen/{k[0]}/", "de") for k in gemeinden[-20:]]
@@ -224,11 +233,12 @@ def ohne_cache(koerper_datei) -> None:
     trivial2 = reihe([("/api/v1/ping/", "de")] * 2000)
     roh = roh_sql(ids)
     print("\nOhne Cache (verschiedene Gemeinden, jede Anfrage ein Cache-Fehlschlag), 4 Clients, gunicorn 2 Worker:")
-    print(f"  {'Anfrage':<48} {'n':>5} {'Fehler':>6} {'p50 ms':>7} {'p95 ms':>7} {'req/s':>7}")
+    print(f"  {'Anfrage':<48} {'n':>5} {'Fehler':>6} {'p50 ms':>7} {'p95 ms':>7} {'req/s':>7} {'Cache':>5}")
     for titel, w in (("trivial /api/v1/ping/ (vorher)", trivial), ("Kommune-Seite, verschiedene Gemeinden", seite),
                      ("/api/v1/kommunen/<AGS>/leistungen/, verschiedene", antwort),
                      ("trivial /api/v1/ping/ (nachher)", trivial2)):  # fmt: skip
-        print(f"  {titel:<48} {w['n']:>5} {w['fehler']:>6} {w['p50']:>7.1f} {w['p95']:>7.1f} {w['rps']:>7.1f}")
+        print(f"  {titel:<48} {w['n']:>5} {w['fehler']:>6} {w['p50']:>7.1f} {w['p95']:>7.1f} {w['rps']:>7.1f}"
+              f" {w['treffer']:>5}")  # fmt: skip
     print(
         f"  {'Roh-SQL der Zeilen einer Seite (557 Zeilen)':<48} {roh['n']:>5} {'':>6} {roh['p50']:>7.1f}"
         f" {roh['p95']:>7.1f} {roh['rps']:>7.1f}"
@@ -254,7 +264,8 @@ IMPORT = """
 import random, datetime, secrets, time
 from django.contrib.auth import get_user_model
 from catalog.models import Gebietskoerperschaft, KommunaleUmsetzung, Leistung
-from catalog.importers.verwaltung import FORMATE, fuehre_import_aus, plane_import
+from catalog.importers.formate import FORMATE
+from catalog.importers.verwaltung import fuehre_import_aus, plane_import
 U = get_user_model()
 admin = U.objects.filter(username="lasttest-import-synthetisch").first() or U.objects.create_superuser(
     "lasttest-import-synthetisch", "lasttest@example.invalid", secrets.token_urlsafe(24))

@@ -5,10 +5,17 @@ once: the row head (OZG-ID, name, LeiKa figures) per Leistung, Katalogstand and 
 catalogue; the "Wer vollzieht hier" cell per level for the page's body (at most 16 per page); the status cell per
 combination of statuses (kept per language). A page of 557 rows joins 557 × 3 ready strings instead of rendering
 557 rows through the template engine.
+
+The frame around the rows (a ``<details>`` per Themenfeld with its counts, a table per Lage with caption and head)
+is the template ``leistungen_gruppen.html``, rendered once per structure — the Themenfelder and Lagen shown, their
+counts, open or folded — and language, and kept with the catalogue: the whole list of every body of a Land has one
+structure (its counts of open Leistungen are the Land's), so its frame is rendered once per Land. The key is all
+the template reads, so a kept frame cannot be stale.
 """
 
 import threading
 from itertools import groupby
+from typing import NamedTuple
 
 from django.template.loader import get_template
 from django.utils.safestring import mark_safe
@@ -22,6 +29,12 @@ KOPF = "catalog/includes/zeile_kopf.html"
 WER = "catalog/includes/zeile_wer.html"
 STAND = "catalog/includes/zeile_stand.html"
 TABELLENKOPF = "catalog/includes/leistungen_kopf.html"
+GRUPPEN = "catalog/includes/leistungen_gruppen.html"
+#: Stands for a Lage's rows in the rendered frame: data in template output is escaped, so only a template can
+#: write a comment.
+ZEILEN = "<!--zeilen-->"
+#: Frames kept per catalogue: the whole lists (16 Länder × 2 languages × folded or open) and many filtered ones.
+RAHMEN_HOECHSTENS = 512
 
 
 def status_text(land_status, kommune_status, synthetisch: bool = False) -> str:
@@ -86,8 +99,37 @@ def _werzellen(gebiet, vollzieher) -> dict[tuple[str, bool], str]:
     return zellen
 
 
-def gruppen(gebiet, zeilen, vollzieher, katalog) -> list[dict]:
-    """The list grouped by Themenfeld and Lage (``zeilen`` in page order), each Lage's table rows ready."""
+class Liste(NamedTuple):
+    html: str  # safe: template output only
+    offen: bool  # the Themenfelder are shown open
+
+
+def _rahmen(katalog, struktur: tuple, offen: bool) -> list[str]:
+    """The frame of one structure, cut at each Lage's rows: one part more than there are Lagen."""
+    schluessel = ("rahmen", get_language() or "", offen, struktur)
+    teile = katalog.ableitungen.get(schluessel)
+    if teile is None:
+        gruppen = [
+            {
+                "name": tf,
+                "anzahl": anzahl,
+                "offen": n_offen,
+                "lagen": [{"name": n, "anzahl": a, "zeilen": mark_safe(ZEILEN)} for n, a in lagen],
+            }
+            for tf, anzahl, n_offen, lagen in struktur
+        ]
+        html = get_template(GRUPPEN).render(
+            {"gruppen": gruppen, "gruppen_offen": offen, "tabellenkopf": tabellenkopf()}
+        )
+        teile = html.split(ZEILEN)
+        if len(katalog.ableitungen) < RAHMEN_HOECHSTENS:
+            katalog.ableitungen[schluessel] = teile
+    return teile
+
+
+def liste(gebiet, zeilen, vollzieher, katalog, *, offen: bool) -> Liste:
+    """The list grouped by Themenfeld and Lage (``zeilen`` in page order) as HTML; ``offen``: open every
+    Themenfeld (else only a single one is)."""
     koepfe = _zeilenkoepfe(katalog)
     wer = _werzellen(gebiet, vollzieher)
     stand: dict[tuple, str] = {}  # this request's status cells: no language lookup per row
@@ -99,21 +141,20 @@ def gruppen(gebiet, zeilen, vollzieher, katalog) -> list[dict]:
             zelle = stand[schluessel] = _standzelle(*schluessel)
         return "".join((koepfe[z.leistung.pk], wer[(z.ebene, z.abgeleitet)], zelle))
 
-    themenfelder = []
+    struktur, je_lage = [], []
     for tf_name, tf_zeilen in groupby(zeilen, key=lambda z: z.leistung.themenfeld_name):
         tf_zeilen = list(tf_zeilen)
         lagen = []
         for lage_name, lage_zeilen in groupby(tf_zeilen, key=lambda z: z.leistung.lage_name):
             lage_zeilen = list(lage_zeilen)
-            # Every part is template output (escaped there): the joined rows are safe HTML.
-            html = "".join(map(zeile, lage_zeilen))
-            lagen.append({"name": lage_name, "anzahl": len(lage_zeilen), "zeilen": mark_safe(html)})  # noqa: S308
-        themenfelder.append(
-            {
-                "name": tf_name,
-                "lagen": lagen,
-                "anzahl": len(tf_zeilen),
-                "offen": sum(z.ebene in OFFENE_EBENEN for z in tf_zeilen),
-            }
-        )
-    return themenfelder
+            lagen.append((lage_name, len(lage_zeilen)))
+            je_lage.append(lage_zeilen)
+        struktur.append((tf_name, len(tf_zeilen), sum(z.ebene in OFFENE_EBENEN for z in tf_zeilen), tuple(lagen)))
+    offen = offen or len(struktur) == 1
+    teile = _rahmen(katalog, tuple(struktur), offen)
+    html = [teile[0]]
+    for lage_zeilen, danach in zip(je_lage, teile[1:], strict=True):
+        html.extend(map(zeile, lage_zeilen))
+        html.append(danach)
+    # Every part is template output (escaped there): the joined list is safe HTML.
+    return Liste(mark_safe("".join(html)), offen)  # noqa: S308

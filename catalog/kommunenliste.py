@@ -3,18 +3,28 @@
 Every read is a fixed number of queries, whatever the number of rows: the list is one query of exactly the
 columns that differ per Land and Kommune (``Leistung.objects.fuer_kommune``) as tuples; names, Lage, Themenfeld and
 LeiKa figures come from the catalogue read once per Katalogstand (``catalog.leistungskatalog``).
+
+The whole list (no filter) is what holds in the Land — who executes each Leistung there, the Land's
+Umsetzungsstand, the same for every body of the Land — plus the body's own statuses. The Land's part is kept in
+the process per Landesstand and Katalogstand (``core.datenstand``: the newest change-log entries that can change
+it), so the whole list of another body of the same Land reads only the body's own statuses: still one query.
+Keyed by (id, transaction) of those entries, never by time; nothing is kept from inside a transaction; one entry
+per Land, the newest.
 """
 
+import threading
+from operator import attrgetter
 from typing import NamedTuple
 
+from django.db import connection
 from django.db.models import Count, Q
 from django.http import Http404
 
-from core.datenstand import Gebietsbereich
+from core.datenstand import Datenstand, Gebietsbereich
 
 from .choices import Ebene
 from .leistungskatalog import Katalog, KatalogLeistung
-from .models import Gebietskoerperschaft, Leistung
+from .models import Gebietskoerperschaft, KommunaleUmsetzung, Leistung
 from .vollzieher import verwaltung_von
 
 GUELTIGE_LAENGEN = (2, 3, 4, 5, 8, 9, 12)
@@ -77,6 +87,54 @@ def zeilen(tupel, katalog: Katalog, *, sortiert: bool = True) -> list[KommuneZei
     if sortiert:
         ergebnis.sort(key=lambda z: z.leistung.position)
     return ergebnis
+
+
+class Landeszeile(NamedTuple):
+    """What one row of the list is in every body of a Land."""
+
+    pk: int
+    ebene: str
+    abgeleitet: bool
+    land_status: str | None
+    land_reifegrad: int | None
+
+
+_sperre = threading.Lock()
+#: Land pk → ((Landesstand, Katalogstand), its rows in page order).
+_laender: dict[int, tuple[tuple, tuple[Landeszeile, ...]]] = {}
+
+
+def ganze_liste(gebiet, katalog: Katalog, stand: Datenstand) -> list[KommuneZeile]:
+    """The whole list of ``gebiet`` in page order, the same rows as ``zeilen(werte(fuer_kommune(gebiet)), …)``.
+
+    With the Land's part kept for ``stand``: the body's own statuses (one query of its KommunaleUmsetzung rows);
+    else the one query of the whole list, whose Land part is kept for the next body of the Land.
+    """
+    land_id = gebiet.pk if gebiet.land_id is None else gebiet.land_id
+    # The Landesstand names the entries of the body whose ARS are the first two digits of this one's: its Land.
+    im_land = stand.land is not None and (gebiet.land_id is not None or gebiet.ebene == Ebene.LAND)
+    schluessel = (stand.land, stand.katalog)
+    gespeichert = _laender.get(land_id)
+    if not im_land or gespeichert is None or gespeichert[0] != schluessel:
+        alle = zeilen(werte(Leistung.objects.fuer_kommune(gebiet)), katalog)
+        if im_land and not connection.in_atomic_block:
+            land = tuple(Landeszeile(z.leistung.pk, *z[1:5]) for z in alle)
+            with _sperre:
+                _laender[land_id] = (schluessel, land)
+        return alle
+    eigene = {
+        pk: (status, synthetisch)
+        for pk, status, synthetisch in KommunaleUmsetzung.objects.filter(kommune=gebiet)
+        .order_by()
+        .values_list("leistung_id", "status", "synthetisch")
+    }
+    leistungen, ohne = katalog.leistungen, (None, False)
+    return [KommuneZeile(leistungen[z.pk], *z[1:], *eigene.get(z.pk, ohne)) for z in gespeichert[1]]
+
+
+def nach_ozg_id(alle: list[KommuneZeile]) -> list[KommuneZeile]:
+    """The API's default order."""
+    return sorted(alle, key=attrgetter("leistung.ozg_id"))
 
 
 def anzahl_aus_zeilen(alle: list[KommuneZeile]) -> dict[str, dict]:

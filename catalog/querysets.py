@@ -23,17 +23,15 @@ class GebietskoerperschaftQuerySet(models.QuerySet):
 
 
 class LeistungQuerySet(models.QuerySet):
-    def fuer_kommune(self, gebiet):
-        """The OZG-Leistungen as a Kommune (or Land) sees them: who executes each there, and where it stands.
+    def fuer_land(self, land_id):
+        """The OZG-Leistungen as every body of one Land sees them: who executes each there, and the Land's status.
 
-        Annotates ``zustaendigkeit_erfasst`` (recorded level in the Kommune's Land or None), ``ebene`` (an
-        ``EffektiveEbene`` value: recorded, else derived, see ``catalog.zustaendigkeit``), ``land_status``/
-        ``land_reifegrad`` (Umsetzungsstand in the Land), ``kommune_status``/``kommune_synthetisch``
-        (KommunaleUmsetzung of this body). One row per Leistung: each is a LEFT JOIN on a unique key (the
-        Zuständigkeit for the whole Leistung, the Land's Umsetzungsstand, the Kommune's row), not a correlated
-        subquery; no ordering is inherited (the caller orders), no other table is joined.
+        Annotates ``zustaendigkeit_erfasst`` (recorded level in the Land or None), ``ebene`` (an ``EffektiveEbene``
+        value: recorded, else derived, see ``catalog.zustaendigkeit``), ``land_status``/``land_reifegrad``
+        (Umsetzungsstand in the Land). One row per Leistung: each is a LEFT JOIN on a unique key (the Zuständigkeit
+        for the whole Leistung, the Land's Umsetzungsstand), not a correlated subquery; no ordering is inherited
+        (the caller orders), no other table is joined.
         """
-        land_id = gebiet.pk if gebiet.land_id is None else gebiet.land_id
         return (
             self.alias(
                 zust=FilteredRelation(
@@ -41,19 +39,31 @@ class LeistungQuerySet(models.QuerySet):
                     condition=Q(zustaendigkeiten__land_id=land_id, zustaendigkeiten__leika_leistung__isnull=True),
                 ),
                 im_land=FilteredRelation("umsetzungsstaende", condition=Q(umsetzungsstaende__land_id=land_id)),
-                in_kommune=FilteredRelation(
-                    "kommunale_umsetzungen", condition=Q(kommunale_umsetzungen__kommune_id=gebiet.pk)
-                ),
             )
             .annotate(
                 zustaendigkeit_erfasst=F("zust__ebene"),
                 ebene=effektive_ebene(),
                 land_status=F("im_land__status"),
                 land_reifegrad=F("im_land__reifegrad"),
-                kommune_status=F("in_kommune__status"),
-                kommune_synthetisch=F("in_kommune__synthetisch"),
             )
             .order_by()
+        )
+
+    def fuer_kommune(self, gebiet):
+        """The OZG-Leistungen as a Kommune (or Land) sees them: ``fuer_land`` of its Land, and where it stands.
+
+        Adds ``kommune_status``/``kommune_synthetisch`` (KommunaleUmsetzung of this body), a LEFT JOIN on its
+        unique key too.
+        """
+        land_id = gebiet.pk if gebiet.land_id is None else gebiet.land_id
+        return (
+            self.fuer_land(land_id)
+            .alias(
+                in_kommune=FilteredRelation(
+                    "kommunale_umsetzungen", condition=Q(kommunale_umsetzungen__kommune_id=gebiet.pk)
+                ),
+            )
+            .annotate(kommune_status=F("in_kommune__status"), kommune_synthetisch=F("in_kommune__synthetisch"))
         )
 
     def suche(self, text: str):

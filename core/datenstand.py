@@ -12,7 +12,10 @@ the body itself, of the bodies above it (the ARS prefixes: Land, Regierungsbezir
 bodies below it (ARS starting with its own; for a Land: ``land_ars``), and on every entry without a Gebiet (the
 catalogue and everything not tied to a body). So one Kommune's edit renews that Kommune's, its Verband's, Kreis's
 and Land's versions and leaves the other 16,000 bodies' versions alone. The same query also returns the highest
-entry without a Gebiet, the *Katalogstand*: data that is the same for every body is built once per Katalogstand.
+entry without a Gebiet, the *Katalogstand*: data that is the same for every body is built once per Katalogstand;
+and the highest entry of the body's Land itself (``gebiet_ars`` = its two digits), the *Landesstand*: what is the
+same for every body of a Land (who executes each Leistung there, the Land's Umsetzungsstand) is built once per
+Landesstand and Katalogstand.
 """
 
 import hashlib
@@ -31,6 +34,8 @@ class Datenstand:
     zeitstempel: int  # whole seconds; strictly increasing per committing transaction (see aenderungen)
     #: (id, transaction) of the highest entry without a Gebiet; None when the version was read over everything.
     katalog: tuple[int, str] | None = None
+    #: (id, transaction) of the highest entry of the body's Land itself; None when read over everything.
+    land: tuple[int, str] | None = None
 
     @property
     def token(self) -> str:
@@ -72,8 +77,9 @@ _PRAEFIXE = (2, 3, 4, 5, 9, 12)
 
 
 def _bereich_sql(bereich: Gebietsbereich) -> tuple[str, list]:
-    """One statement: the highest id in the Bereich and its second, the highest id without a Gebiet and its
-    transaction. Each part reads one end of one index range (core migration 0003)."""
+    """One statement: the highest id in the Bereich and its second, the highest id without a Gebiet and the highest
+    of the body's Land itself, each with its transaction. Each part reads one end of one index range (core
+    migration 0005)."""
     if connection.vendor == "postgresql":
         # One lateral "newest entry" per prefix: PostgreSQL plans it once (a MAX per prefix would each be a plan).
         praefixe = ", ".join(f"({n})" for n in _PRAEFIXE)
@@ -87,6 +93,7 @@ def _bereich_sql(bereich: Gebietsbereich) -> tuple[str, list]:
              WHERE length(g.ars) > 2 AND gebiet_ars > g.ars AND gebiet_ars <= g.ars || '{_NEUNEN}'))"""
         mit = f"""WITH g AS ({bereich.ars_sql}),
             p AS (SELECT substr(g.ars, 1, v.n) AS ars FROM g, (VALUES {praefixe}) v(n) UNION SELECT ''),"""
+        land = "(SELECT MAX(id) FROM core_aenderung, g WHERE gebiet_ars = substr(g.ars, 1, 2))"
         params = list(bereich.params)
     else:
         # SQLite: a MAX per part (its planner is cheap); multi-argument MAX is NULL if any argument is.
@@ -99,12 +106,15 @@ def _bereich_sql(bereich: Gebietsbereich) -> tuple[str, list]:
             "SELECT MAX(id) FROM core_aenderung WHERE gebiet_ars = ''",
         ]
         stand = "MAX(" + ", ".join(f"COALESCE(({t}), 0)" for t in teile) + ")"
+        land = f"(SELECT MAX(id) FROM core_aenderung WHERE gebiet_ars = substr({ars}, 1, 2))"
         mit = "WITH"
-        params = list(bereich.params) * (len(_PRAEFIXE) + 2 + 3)
+        params = list(bereich.params) * (len(_PRAEFIXE) + 2 + 3 + 1)
     sql = f"""{mit}
-        s AS (SELECT {stand} AS id, (SELECT MAX(id) FROM core_aenderung WHERE gebiet_ars = '') AS katalog)
-        SELECT s.id, a.sekunde, s.katalog, k.transaktion FROM s
-        LEFT JOIN core_aenderung a ON a.id = s.id LEFT JOIN core_aenderung k ON k.id = s.katalog"""
+        s AS (SELECT {stand} AS id, (SELECT MAX(id) FROM core_aenderung WHERE gebiet_ars = '') AS katalog,
+              {land} AS land)
+        SELECT s.id, a.sekunde, s.katalog, k.transaktion, s.land, la.transaktion FROM s
+        LEFT JOIN core_aenderung a ON a.id = s.id LEFT JOIN core_aenderung k ON k.id = s.katalog
+        LEFT JOIN core_aenderung la ON la.id = s.land"""
     return sql, params
 
 
@@ -112,9 +122,11 @@ def datenstand_im_bereich(bereich: Gebietsbereich) -> Datenstand:
     sql, params = _bereich_sql(bereich)
     with connection.cursor() as cur:
         cur.execute(sql, params)
-        sequenz, sekunde, katalog, transaktion = cur.fetchone()
+        sequenz, sekunde, katalog, transaktion, land, land_transaktion = cur.fetchone()
     # No entry at all in the Bereich: 0, like an empty log.
-    return Datenstand(sequenz or 0, sekunde or 0, (katalog or 0, transaktion or ""))
+    return Datenstand(
+        sequenz or 0, sekunde or 0, (katalog or 0, transaktion or ""), (land or 0, land_transaktion or "")
+    )
 
 
 def bereich_setzen(request, bereich: Gebietsbereich | None) -> None:

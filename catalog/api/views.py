@@ -20,6 +20,7 @@ from catalog.models import (
 )
 from core.api.pagination import CursorPagination, SeitenPagination
 from core.api.views import ReadWriteViewSet, SchluesselLookupMixin
+from core.datenstand import datenstand_der_anfrage
 
 from .. import kommunenliste
 from ..filtersets import api as filtersets
@@ -49,6 +50,9 @@ def leika_liste():
         .values("liste")
     )
 
+
+#: Parameters that leave a Kommune's list whole and in its default order (paging and format only).
+GANZE_LISTE_PARAMETER = frozenset({"format", "page", "page_size"})
 
 #: Labore of a Leistung, through the reverse relation: labore sits above catalog and is not imported here.
 LABORE = Leistung.labore.rel.related_model.objects
@@ -163,13 +167,22 @@ class GebietskoerperschaftViewSet(ReadWriteViewSet):
         ordering=["ozg_id"],
     )
     def leistungen(self, request, schluessel=None, format=None):  # noqa: A002 - format suffix from the router
-        """The page's list as JSON: one query of tuples (``catalog.kommunenliste``), the rest from the catalogue."""
+        """The page's list as JSON: one query of tuples (``catalog.kommunenliste``), the rest from the catalogue.
+
+        Without filter or ordering parameters the list is the whole list in its default order (OZG-ID): the
+        Land's part from memory, the body's statuses by one query, paged in Python (no COUNT)."""
         gebiet = get_object_or_404(Gebietskoerperschaft.objects.by_schluessel(schluessel))
-        tupel = kommunenliste.werte(self.filter_queryset(Leistung.objects.fuer_kommune(gebiet)))
         katalog = katalog_der_anfrage(request)
         context = {**self.get_serializer_context(), "gebiet": gebiet}
-        page = self.paginate_queryset(tupel)
-        zeilen = kommunenliste.zeilen(tupel if page is None else page, katalog, sortiert=False)
+        if set(request.query_params) <= GANZE_LISTE_PARAMETER:
+            stand = datenstand_der_anfrage(request)
+            alle = kommunenliste.nach_ozg_id(kommunenliste.ganze_liste(gebiet, katalog, stand))
+            page = self.paginate_queryset(alle)
+            zeilen = alle if page is None else page
+        else:
+            tupel = kommunenliste.werte(self.filter_queryset(Leistung.objects.fuer_kommune(gebiet)))
+            page = self.paginate_queryset(tupel)
+            zeilen = kommunenliste.zeilen(tupel if page is None else page, katalog, sortiert=False)
         daten = serializers.KommuneLeistungSerializer(zeilen, many=True, context=context).data
         if page is None:  # an export: the whole list
             return Response(daten)

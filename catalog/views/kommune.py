@@ -17,7 +17,7 @@ from core.seitencache import oeffentliche_seite
 
 from .. import kommunenliste
 from ..choices import Ebene, EffektiveEbene
-from ..darstellung import gruppen, status_text, tabellenkopf
+from ..darstellung import liste, status_text
 from ..filtersets.kommune import KommuneLeistungFilterSet
 from ..importers.formate import ZustaendigkeitFormat
 from ..leistungskatalog import katalog_der_anfrage
@@ -44,14 +44,19 @@ def _bereich(request, schluessel, **kwargs):
 
 
 def _liste(request, gebiet):
-    """The FilterSet over the body's list, its rows in page order (none if a filter is invalid), its errors."""
-    filterset = KommuneLeistungFilterSet(
-        request.GET or None, queryset=Leistung.objects.fuer_kommune(gebiet), request=request
-    )
+    """The FilterSet of the body's list, its rows in page order (none if a filter is invalid), its errors.
+
+    Without a filter in use the rows are the whole list (``kommunenliste.ganze_liste``: the Land's part kept in
+    memory); with one, the FilterSet's filters applied to the body's list in one query.
+    """
+    filterset = KommuneLeistungFilterSet(request.GET or None, queryset=Leistung.objects.all(), request=request)
     if filterset.is_bound and not filterset.is_valid():
         return filterset, [], filterset.fehlermeldungen()
-    zeilen = kommunenliste.zeilen(kommunenliste.werte(filterset.qs), katalog_der_anfrage(request))
-    return filterset, zeilen, []
+    katalog = katalog_der_anfrage(request)
+    if filterset.aktive_filter():
+        gefiltert = filterset.filter_queryset(Leistung.objects.fuer_kommune(gebiet))
+        return filterset, kommunenliste.zeilen(kommunenliste.werte(gefiltert), katalog), []
+    return filterset, kommunenliste.ganze_liste(gebiet, katalog, datenstand_der_anfrage(request)), []
 
 
 @oeffentliche_seite(bereich=_bereich)
@@ -76,7 +81,8 @@ def _kommune_seite(request, schluessel, *, druck):
         kommunenliste.anzahl_abfragen(gebiet) if fehler or aktive_filter else kommunenliste.anzahl_aus_zeilen(zeilen)
     )
     je_ebene = zaehlung(anzahl, vollzieher)
-    themenfelder = gruppen(gebiet, zeilen, vollzieher, katalog_der_anfrage(request))
+    # Folded by default: the answer comes first, the full list of 557 stays one click away per Themenfeld.
+    gruppiert = liste(gebiet, zeilen, vollzieher, katalog_der_anfrage(request), offen=druck or bool(aktive_filter))
     kontext = {
         "gebiet": gebiet,
         "verwaltung": verwaltung,
@@ -85,8 +91,7 @@ def _kommune_seite(request, schluessel, *, druck):
         "fehler": fehler,
         "aktive_filter": aktive_filter,
         "zeilen": zeilen,
-        "gruppen": themenfelder,
-        "tabellenkopf": tabellenkopf(),
+        "liste": gruppiert.html,
         "zaehlung": je_ebene,
         "antwort": antwort_zuerst(gebiet, verwaltung, je_ebene),
         "teilnahmen": kommunenliste.teilnahmen(gebiet),
@@ -95,8 +100,7 @@ def _kommune_seite(request, schluessel, *, druck):
         # The time of the last committed change that can change this page (its Datenstand, ETag/Last-Modified).
         "datenstand": datetime.fromtimestamp(datenstand_der_anfrage(request).last_modified, tz=UTC),
         "leistungen_gesamt": sum(z["anzahl"] for z in je_ebene),
-        # Folded by default: the answer comes first, the full list of 557 stays one click away per Themenfeld.
-        "gruppen_offen": druck or bool(aktive_filter) or len(themenfelder) == 1,
+        "gruppen_offen": gruppiert.offen,
         "ebenen_diagramm": [
             {"label": z["label"], "segmente": [{"wert": z["anzahl"], "klasse": "balken", "name": _("OZG-Leistungen")}]}
             for z in je_ebene

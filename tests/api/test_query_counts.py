@@ -13,8 +13,9 @@ ENDPOINTS = [
     ("/api/v1/leika/?", 2),  # cursor: page only
     ("/api/v1/labore/?", 5),  # count, page, leistungen, teilnahmen
     ("/api/v1/kommunen/?ebene=gemeinde&land=SH&", 2),
-    # kommune, catalogue (none once in memory: tests/portal/test_kommune.py), count, page
-    ("/api/v1/kommunen/01061/leistungen/?", 5),
+    # kommune, catalogue (none once in memory: tests/portal/test_kommune.py), the whole list (paged in Python)
+    ("/api/v1/kommunen/01061/leistungen/?", 4),
+    ("/api/v1/kommunen/01061/leistungen/?ebene=bund&", 5),  # filtered: count, page
     ("/api/v1/organisationen/?", 3),
     ("/api/v1/zustaendigkeiten/?", 2),  # empty: count only
     ("/api/v1/tandemrollen/?", 3),
