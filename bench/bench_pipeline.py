@@ -69,6 +69,17 @@ def aufraeumen():
         cur.execute(f"VACUUM {', '.join(TABELLEN)}")
 
 
+def einzeln_ausgeben(zeiten):
+    """Every round's time, and the ratio of the best times (the steadiest figure on a noisy machine)."""
+    print(
+        "   einzeln ohne:",
+        " ".join(f"{t:.2f}" for t in zeiten[False]),
+        "mit:",
+        " ".join(f"{t:.2f}" for t in zeiten[True]),
+        f"(Bestzeiten: {min(zeiten[True]) / min(zeiten[False]) - 1:+.0%})",
+    )
+
+
 def median_ratio(an, aus):
     return statistics.median(an), statistics.median(aus), statistics.median(an) / statistics.median(aus) - 1
 
@@ -119,13 +130,7 @@ def gebiete_messen(gv):
                 transaction.set_rollback(True)
             aufraeumen()
     an, aus, mehr = median_ratio(zeiten[True], zeiten[False])
-    print(
-        "   einzeln ohne:",
-        " ".join(f"{t:.2f}" for t in zeiten[False]),
-        "mit:",
-        " ".join(f"{t:.2f}" for t in zeiten[True]),
-        f"(Bestzeiten: {min(zeiten[True]) / min(zeiten[False]) - 1:+.0%})",
-    )
+    einzeln_ausgeben(zeiten)
     print(
         f"1. Import 16.068 Gebietskörperschaften: ohne Protokoll {aus:.2f} s, mit {an:.2f} s, Mehraufwand {mehr:+.0%}"
     )
@@ -156,13 +161,7 @@ def umsetzung_messen():
                 transaction.set_rollback(True)
             aufraeumen()
     an, aus, mehr = median_ratio(zeiten[True], zeiten[False])
-    print(
-        "   einzeln ohne:",
-        " ".join(f"{t:.2f}" for t in zeiten[False]),
-        "mit:",
-        " ".join(f"{t:.2f}" for t in zeiten[True]),
-        f"(Bestzeiten: {min(zeiten[True]) / min(zeiten[False]) - 1:+.0%})",
-    )
+    einzeln_ausgeben(zeiten)
     print(
         f"2. 5.000 Umsetzungsstände mit Historie: ohne Protokoll {aus:.2f} s, mit {an:.2f} s, Mehraufwand {mehr:+.0%}"
     )

@@ -4,6 +4,8 @@ from django.http import HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
+from redaktion.admin import NurLesen
+
 from .choices import Ausloeser, Berichtsart
 from .models import AktuellerBericht, Berichtslauf
 from .tasks import bericht_bauen
@@ -68,20 +70,11 @@ class BerichtslaufAdmin(admin.ModelAdmin):
 
 
 @admin.register(AktuellerBericht)
-class AktuellerBerichtAdmin(admin.ModelAdmin):
+class AktuellerBerichtAdmin(NurLesen, admin.ModelAdmin):
     list_display = ["art", "lauf"]
     list_select_related = ["lauf"]
     readonly_fields = ["art", "lauf"]
     actions = ["neu_bauen"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.action(description=_("Diese Berichte neu bauen"), permissions=["view"])
     def neu_bauen(self, request, queryset):

@@ -22,6 +22,8 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from redaktion.admin import NurLesen
+
 from .aenderungen import verfolgt
 from .models import Aenderung, Konsumentenstand, Neubauauftrag
 from .relay import einreihen
@@ -58,19 +60,6 @@ class NurSuperuserAktionen:
 
     def has_betrieb_permission(self, request):
         return request.user.is_active and request.user.is_superuser
-
-
-class NurLesen:
-    """No form for anybody: the rows are written by the pipeline only."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class ModellFilter(admin.SimpleListFilter):

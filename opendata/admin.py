@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from redaktion.admin import RedaktionModelAdmin
+from redaktion.admin import NurLesen, RedaktionModelAdmin
 from redaktion.rules import ist_fitko
 
 from .choices import ZustellStatus
@@ -102,7 +102,7 @@ class AbonnementAdmin(RedaktionModelAdmin):
 
 
 @admin.register(EmailAusgang)
-class EmailAusgangAdmin(admin.ModelAdmin):
+class EmailAusgangAdmin(NurLesen, admin.ModelAdmin):
     """The outbox, read-only. Superusers only, whatever a group holds: recipients' addresses are personal data
     (``redaktion.rules.NUR_SUPERUSER`` keeps the permission out of every role, this keeps a stale group out too)."""
 
@@ -126,15 +126,6 @@ class EmailAusgangAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return self._superuser(request)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_erneut_permission(self, request):
         return self._superuser(request)

@@ -91,6 +91,20 @@ class RedaktionAdminMixin:
         return BereichGepruefteForm
 
 
+class NurLesen:
+    """No form for anybody (mix in before the ModelAdmin): rows written only by the portal itself (the change
+    pipeline, report builds, the e-mail outbox). Viewing stays with the model's permission."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class RedaktionAdmin(RedaktionAdminMixin, SimpleHistoryAdmin):
     """Base of every admin of the portal: object permissions plus history (view, compare, revert)."""
 
