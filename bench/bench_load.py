@@ -103,8 +103,10 @@ def starte(befehl, **kw):
 
 
 def starte_server():
-    server = starte([str(BIN / "gunicorn"), "ozgportal.wsgi:application", "--bind", f"127.0.0.1:{PORT}",
-                     "--workers", "2", "--access-logfile", "/dev/null", "--error-logfile", "-"])  # fmt: skip
+    # The production config (how responses are written, see ozgportal/gunicorn.conf.py), 2 workers, no access log.
+    server = starte([str(BIN / "gunicorn"), "-c", "ozgportal/gunicorn.conf.py", "ozgportal.wsgi:application",
+                     "--bind", f"127.0.0.1:{PORT}", "--workers", "2", "--access-logfile", "/dev/null",
+                     "--error-logfile", "-"])  # fmt: skip
     for _ in range(100):
         try:
             urllib.request.urlopen(f"{HOST}/health/", timeout=2)

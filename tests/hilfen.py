@@ -4,6 +4,9 @@ import threading
 import time
 
 from django.db import connections
+from django.db.models import Max
+
+from berichte.models import AktuellerBericht, Berichtslauf
 
 
 def auf_eigener_verbindung(django_db_blocker, funktion, sekunden: float = 60):
@@ -34,3 +37,21 @@ def warten(bedingung, sekunden: float = 60) -> bool:
             return True
         time.sleep(0.2)
     return bedingung()
+
+
+def berichtsstand() -> dict:
+    """The reports' state before a test that commits (newest build, the current build of each report)."""
+    return {
+        "lauf": Berichtslauf.objects.aggregate(m=Max("id"))["m"] or 0,
+        "aktuell": dict(AktuellerBericht.objects.values_list("art", "lauf_id")),
+    }
+
+
+def berichte_zuruecksetzen(stand: dict) -> None:
+    """Undo what a committing test did to the reports: pointers back to ``stand``, newer builds gone."""
+    for art, lauf_id in AktuellerBericht.objects.values_list("art", "lauf_id"):
+        if art not in stand["aktuell"]:
+            AktuellerBericht.objects.filter(art=art).delete()
+        elif lauf_id != stand["aktuell"][art]:
+            AktuellerBericht.objects.filter(art=art).update(lauf_id=stand["aktuell"][art])
+    Berichtslauf.objects.filter(id__gt=stand["lauf"]).delete()

@@ -41,7 +41,7 @@ from opendata.signals import auftrag as datei_auftrag
 from opendata.tasks import dateien_bauen
 from ozgportal.celery import app
 from redaktion.models import ApiSchluessel
-from tests.hilfen import auf_eigener_verbindung
+from tests.hilfen import auf_eigener_verbindung, berichte_zuruecksetzen, berichtsstand
 from themenfelder.models import PhasenStatus
 
 # Needs PostgreSQL and Redis (not collected otherwise, see tests/conftest.py). django_db makes pytest-django create
@@ -119,19 +119,13 @@ def _gunicorn(port: int) -> list[str]:
 def _stand_vorher():
     return {
         "aenderung": Aenderung.objects.aggregate(m=Max("id"))["m"] or 0,
-        "lauf": Berichtslauf.objects.aggregate(m=Max("id"))["m"] or 0,
-        "aktuell": dict(AktuellerBericht.objects.values_list("art", "lauf_id")),
+        "berichte": berichtsstand(),
         "auftraege": set(Neubauauftrag.objects.values_list("schluessel", flat=True)),
     }
 
 
 def _aufraeumen(vorher) -> bool:
-    for art, lauf_id in AktuellerBericht.objects.values_list("art", "lauf_id"):
-        if art not in vorher["aktuell"]:
-            AktuellerBericht.objects.filter(art=art).delete()
-        elif lauf_id != vorher["aktuell"][art]:
-            AktuellerBericht.objects.filter(art=art).update(lauf_id=vorher["aktuell"][art])
-    Berichtslauf.objects.filter(id__gt=vorher["lauf"]).delete()
+    berichte_zuruecksetzen(vorher["berichte"])
     PhasenStatus.objects.filter(stand=STAND).delete()
     PhasenStatus.history.filter(stand=STAND).delete()
     ApiSchluessel.objects.filter(name=SCHLUESSEL_NAME).delete()

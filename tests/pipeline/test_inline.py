@@ -19,7 +19,7 @@ from berichte.models import AktuellerBericht, Berichtslauf
 from catalog.models import Themenfeld
 from core import relay
 from core.models import Aenderung, Konsumentenstand, Neubauauftrag
-from tests.hilfen import auf_eigener_verbindung
+from tests.hilfen import auf_eigener_verbindung, berichte_zuruecksetzen, berichtsstand
 from themenfelder.choices import Phase
 from themenfelder.models import PhasenStatus
 
@@ -33,20 +33,14 @@ T = Berichtsart.THEMENFELDBEARBEITUNG
 def _stand():
     return {
         "aenderung": Aenderung.objects.aggregate(m=Max("id"))["m"] or 0,
-        "lauf": Berichtslauf.objects.aggregate(m=Max("id"))["m"] or 0,
-        "aktuell": dict(AktuellerBericht.objects.values_list("art", "lauf_id")),
+        "berichte": berichtsstand(),
         "auftraege": {a.pk: a for a in Neubauauftrag.objects.all()},
         "cursor": dict(Konsumentenstand.objects.values_list("name", "letzte_id")),
     }
 
 
 def _aufraeumen(vorher):
-    for art, lauf_id in AktuellerBericht.objects.values_list("art", "lauf_id"):
-        if art not in vorher["aktuell"]:
-            AktuellerBericht.objects.filter(art=art).delete()
-        elif lauf_id != vorher["aktuell"][art]:
-            AktuellerBericht.objects.filter(art=art).update(lauf_id=vorher["aktuell"][art])
-    Berichtslauf.objects.filter(id__gt=vorher["lauf"]).delete()
+    berichte_zuruecksetzen(vorher["berichte"])
     PhasenStatus.objects.filter(stand=STAND).delete()
     PhasenStatus.history.filter(stand=STAND).delete()
     Neubauauftrag.objects.exclude(pk__in=vorher["auftraege"]).delete()
@@ -81,7 +75,7 @@ def test_ein_neubau_je_bericht_ohne_auf_die_eigene_sperre_zu_warten(inline, sett
     try:
         dauer = auf_eigener_verbindung(django_db_blocker, schreiben, sekunden=180)
         assert dauer < 10, f"{dauer:.1f} s: a rebuild waited for a lock"
-        neu = Berichtslauf.objects.filter(id__gt=vorher["lauf"], art=T)
+        neu = Berichtslauf.objects.filter(id__gt=vorher["berichte"]["lauf"], art=T)
         assert neu.count() == 1  # built once: the later demands found it current
         assert AktuellerBericht.objects.get(art=T).lauf_id == neu.get().pk
         assert list(Neubauauftrag.objects.filter(gewuenscht_bis__gt=F("erledigt_bis"))) == []
