@@ -8,10 +8,16 @@ always brings a higher id, also within any Bereich. A request reads the version 
 worst newer than its ETag (costing one extra 200), never older.
 
 A Bereich follows the log's scope columns (``gebiet_ars``, ``land_ars``): a body's page depends on the entries of
-the body itself, of the bodies above it (the ARS prefixes: Land, Regierungsbezirk, Kreis, Gemeindeverband), of the
-bodies below it (ARS starting with its own; for a Land: ``land_ars``), and on every entry without a Gebiet (the
-catalogue and everything not tied to a body). So one Kommune's edit renews that Kommune's, its Verband's, Kreis's
-and Land's versions and leaves the other 16,000 bodies' versions alone. The same query also returns the highest
+the body itself, of the bodies above it (the ARS prefixes: Land, Regierungsbezirk, Kreis, Gemeindeverband), on the
+*structural* entries of the bodies below it (``STRUKTUR_MODELLE``: their names and hierarchy, and the Teilnahmen a
+Land's page lists; ARS starting with its own, for a Land ``land_ars``) and on every entry without a Gebiet (the
+catalogue and everything not tied to a body). A page shows nothing else of the bodies below it — no Kommune's
+status appears on its Kreis's or Land's page — so one Kommune's edit renews that Kommune's version only and leaves
+the other 16,000 bodies' versions alone; renaming a Gemeinde renews its Verband's, Kreis's and Land's too.
+
+A list narrowed to bodies or Länder by its filter (``Listenbereich``) depends on the entries of those bodies, the
+structural entries of those Länder and every entry without a Gebiet: a Kommune's edit leaves the dashboard lists
+of the other bodies and Länder alone. The same query also returns the highest
 entry without a Gebiet, the *Katalogstand*: data that is the same for every body is built once per Katalogstand;
 and the highest entry of the body's Land itself (``gebiet_ars`` = its two digits), the *Landesstand*: what is the
 same for every body of a Land (who executes each Leistung there, the Land's Umsetzungsstand) is built once per
@@ -26,6 +32,11 @@ from django.db import connection
 
 #: Upper end of "every ARS starting with this one" (ARS are digits, at most 12; compare within one collation).
 _NEUNEN = "9" * 12
+#: The models whose rows a page of a body shows for the bodies below it (names and hierarchy in the lists of
+#: Kreise and Gemeinden, Teilnahmen on a Land's page). Labels as the log writes them; migration core 0007 keeps a
+#: partial index per scope column for exactly these, so a bulk import of statuses does not maintain them.
+STRUKTUR_MODELLE = ("catalog.Gebietskoerperschaft", "themenfelder.Teilnahme")
+_STRUKTUR = "modell IN (" + ", ".join(f"'{m}'" for m in STRUKTUR_MODELLE) + ")"
 
 
 @dataclass(frozen=True)
@@ -63,6 +74,24 @@ class Gebietsbereich:
     params: tuple
 
 
+@dataclass(frozen=True)
+class Listenbereich:
+    """The log entries that can change a list narrowed by its filter: those of the bodies named by ``gebiete_sql``
+    (SQL returning a column ``ars``, supplied by the layer that knows the bodies' table, with ``params``), the
+    structural entries (names) of the bodies named by ``namen_sql`` (with ``namen_params``), those of all bodies in
+    the Länder ``laender`` (two-digit ARS) and every entry without a Gebiet.
+
+    The layer that owns the list decides from its filters which Bereich holds; a list it cannot narrow uses the
+    global Datenstand. Each part reads one end of one index range; still one query.
+    """
+
+    gebiete_sql: str | None = None
+    params: tuple = ()
+    namen_sql: str | None = None
+    namen_params: tuple = ()
+    laender: tuple[str, ...] = ()
+
+
 def aktueller_datenstand() -> Datenstand:
     with connection.cursor() as cur:
         cur.execute("SELECT id, sekunde FROM core_aenderung ORDER BY id DESC LIMIT 1")
@@ -87,10 +116,11 @@ def _bereich_sql(bereich: Gebietsbereich) -> tuple[str, list]:
             (SELECT MAX(y.id) FROM p CROSS JOIN LATERAL (
                 SELECT id FROM core_aenderung WHERE gebiet_ars = p.ars ORDER BY id DESC LIMIT 1) y),
             (SELECT MAX(y.id) FROM g CROSS JOIN LATERAL (
-                SELECT id FROM core_aenderung WHERE land_ars = g.ars ORDER BY id DESC LIMIT 1) y
+                SELECT id FROM core_aenderung WHERE land_ars = g.ars AND {_STRUKTUR} ORDER BY id DESC LIMIT 1) y
              WHERE length(g.ars) = 2),
             (SELECT MAX(id) FROM core_aenderung, g
-             WHERE length(g.ars) > 2 AND gebiet_ars > g.ars AND gebiet_ars <= g.ars || '{_NEUNEN}'))"""
+             WHERE length(g.ars) > 2 AND gebiet_ars > g.ars AND gebiet_ars <= g.ars || '{_NEUNEN}'
+                   AND {_STRUKTUR}))"""
         mit = f"""WITH g AS ({bereich.ars_sql}),
             p AS (SELECT substr(g.ars, 1, v.n) AS ars FROM g, (VALUES {praefixe}) v(n) UNION SELECT ''),"""
         land = "(SELECT MAX(id) FROM core_aenderung, g WHERE gebiet_ars = substr(g.ars, 1, 2))"
@@ -100,9 +130,9 @@ def _bereich_sql(bereich: Gebietsbereich) -> tuple[str, list]:
         ars = f"({bereich.ars_sql})"
         teile = [f"SELECT MAX(id) FROM core_aenderung WHERE gebiet_ars = substr({ars}, 1, {n})" for n in _PRAEFIXE]
         teile += [
-            f"SELECT MAX(id) FROM core_aenderung WHERE length({ars}) = 2 AND land_ars = {ars}",
+            f"SELECT MAX(id) FROM core_aenderung WHERE length({ars}) = 2 AND land_ars = {ars} AND {_STRUKTUR}",
             f"SELECT MAX(id) FROM core_aenderung WHERE length({ars}) > 2 AND gebiet_ars > {ars}"
-            f" AND gebiet_ars <= {ars} || '{_NEUNEN}'",
+            f" AND gebiet_ars <= {ars} || '{_NEUNEN}' AND {_STRUKTUR}",
             "SELECT MAX(id) FROM core_aenderung WHERE gebiet_ars = ''",
         ]
         stand = "MAX(" + ", ".join(f"COALESCE(({t}), 0)" for t in teile) + ")"
@@ -118,7 +148,40 @@ def _bereich_sql(bereich: Gebietsbereich) -> tuple[str, list]:
     return sql, params
 
 
-def datenstand_im_bereich(bereich: Gebietsbereich) -> Datenstand:
+def _listen_sql(bereich: Listenbereich) -> tuple[str, list]:
+    """One statement: the highest id over the list's parts and its second (no Katalog- or Landesstand)."""
+    teile = ["SELECT MAX(id) FROM core_aenderung WHERE gebiet_ars = ''"]
+    params = []
+    for gebiete, werte, bedingung in (
+        (bereich.gebiete_sql, bereich.params, ""),
+        (bereich.namen_sql, bereich.namen_params, f" AND {_STRUKTUR}"),
+    ):
+        if gebiete is None:
+            continue
+        if connection.vendor == "postgresql":
+            teile.append(
+                f"SELECT MAX(y.id) FROM ({gebiete}) g CROSS JOIN LATERAL (SELECT id FROM core_aenderung"
+                f" WHERE gebiet_ars = g.ars{bedingung} ORDER BY id DESC LIMIT 1) y"
+            )
+        else:
+            teile.append(f"SELECT MAX(id) FROM core_aenderung WHERE gebiet_ars IN ({gebiete}){bedingung}")
+        params += werte
+    for land in bereich.laender:
+        teile.append(f"SELECT MAX(id) FROM core_aenderung WHERE land_ars = %s AND {_STRUKTUR}")
+        params.append(land)
+    hoechste = " UNION ALL ".join(f"SELECT ({t}) AS id" for t in teile)
+    sql = f"""WITH s AS (SELECT MAX(t.id) AS id FROM ({hoechste}) t)
+        SELECT s.id, a.sekunde FROM s LEFT JOIN core_aenderung a ON a.id = s.id"""
+    return sql, params
+
+
+def datenstand_im_bereich(bereich: Gebietsbereich | Listenbereich) -> Datenstand:
+    if isinstance(bereich, Listenbereich):
+        sql, params = _listen_sql(bereich)
+        with connection.cursor() as cur:
+            cur.execute(sql, params)
+            sequenz, sekunde = cur.fetchone()
+        return Datenstand(sequenz or 0, sekunde or 0)
     sql, params = _bereich_sql(bereich)
     with connection.cursor() as cur:
         cur.execute(sql, params)
@@ -129,7 +192,7 @@ def datenstand_im_bereich(bereich: Gebietsbereich) -> Datenstand:
     )
 
 
-def bereich_setzen(request, bereich: Gebietsbereich | None) -> None:
+def bereich_setzen(request, bereich: Gebietsbereich | Listenbereich | None) -> None:
     """Name the Bereich this request answers for, before anything reads its Datenstand."""
     getattr(request, "_request", request).ozg_bereich = bereich
 

@@ -22,7 +22,7 @@ from core.api.pagination import CursorPagination, SeitenPagination
 from core.api.views import ReadWriteViewSet, SchluesselLookupMixin
 from core.datenstand import datenstand_der_anfrage
 
-from .. import kommunenliste
+from .. import kommunenliste, listenbereiche
 from ..filtersets import api as filtersets
 from ..leistungskatalog import katalog_der_anfrage
 from . import serializers
@@ -80,6 +80,9 @@ class LageViewSet(ReadWriteViewSet):
     ordering_fields = ["slug", "name", "leistungen_anzahl"]
     ordering = ["themenfeld__name", "name"]
 
+    def datenstand_bereich(self):
+        return listenbereiche.katalog()
+
 
 class LeistungViewSet(ReadWriteViewSet):
     queryset = (
@@ -93,6 +96,9 @@ class LeistungViewSet(ReadWriteViewSet):
     lookup_value_regex = r"[0-9]{5}"
     ordering_fields = ["ozg_id", "name", "vollzug"]
     ordering = ["ozg_id"]
+
+    def datenstand_bereich(self):
+        return listenbereiche.katalog()
 
 
 class LeikaLeistungViewSet(ReadWriteViewSet):
@@ -111,6 +117,9 @@ class LeikaLeistungViewSet(ReadWriteViewSet):
     lookup_value_regex = r"[0-9]+"
     ordering_fields = ["zeile", "leika_schluessel", "bezeichnung"]
     ordering = ["zeile"]
+
+    def datenstand_bereich(self):
+        return listenbereiche.katalog()
 
 
 @extend_schema_view(
@@ -150,9 +159,12 @@ class GebietskoerperschaftViewSet(ReadWriteViewSet):
         return gebiet
 
     def datenstand_bereich(self):
-        # One body's answers change only with writes in its Bereich (core.datenstand); lists stay global.
+        # One body's answers change only with writes in its Bereich (core.datenstand), a list narrowed to Länder
+        # only with the structural entries there; other lists stay global.
         if self.action in ("retrieve", "leistungen") and "schluessel" in self.kwargs:
             return kommunenliste.gebiet_bereich(self.kwargs["schluessel"])
+        if self.action == "list":
+            return listenbereiche.in_den_laendern(self.request)
         return None
 
     @action(
@@ -207,6 +219,9 @@ class ZustaendigkeitViewSet(SchluesselLookupMixin, ReadWriteViewSet):
     ordering_fields = ["geaendert_am", "ebene"]
     ordering = ["land__ars", "leistung__ozg_id", "leika_leistung__zeile"]
 
+    def datenstand_bereich(self):
+        return listenbereiche.der_laender(self.request) if self.action == "list" else None
+
     def schluessel_filter(self, teile):
         if len(teile) == 2:
             return {"land__ars": teile[0], "leistung__ozg_id": int(teile[1]), "leika_leistung__isnull": True}
@@ -224,6 +239,9 @@ class UmsetzungsstandViewSet(SchluesselLookupMixin, ReadWriteViewSet):
     ordering_fields = ["stand", "status", "reifegrad"]
     ordering = ["land__ars", "leistung__ozg_id"]
 
+    def datenstand_bereich(self):
+        return listenbereiche.der_laender(self.request) if self.action == "list" else None
+
     def schluessel_filter(self, teile):
         if len(teile) != 2:
             return None
@@ -238,6 +256,9 @@ class KommunaleUmsetzungViewSet(SchluesselLookupMixin, ReadWriteViewSet):
     filterset_class = filtersets.KommunaleUmsetzungFilterSet
     ordering_fields = ["stand", "status", "geplant_bis"]
     ordering = ["kommune__ars", "leistung__ozg_id"]
+
+    def datenstand_bereich(self):
+        return listenbereiche.der_kommunen(self.request) if self.action == "list" else None
 
     def schluessel_filter(self, teile):
         if len(teile) != 2:

@@ -1,15 +1,12 @@
 """Template helpers of the public pages: accessible SVG bar charts, linked legal references, German numbers."""
 
 import re
-from itertools import count
 
 from django import template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 register = template.Library()
-
-_diagramm_nummer = count(1)
 
 
 def _svg(zahl) -> str:
@@ -25,14 +22,17 @@ BALKEN_HOEHE = 18
 RAND = 8
 
 
-@register.inclusion_tag("includes/balkendiagramm.html")
-def balkendiagramm(balken, titel, beschreibung, maximum=None, einheit=""):
+@register.inclusion_tag("includes/balkendiagramm.html", takes_context=True)
+def balkendiagramm(context, balken, titel, beschreibung, maximum=None, einheit=""):
     """A horizontal (stacked) bar chart as inline SVG: role="img" with title and description.
 
     ``balken``: list of {"label", "segmente": [{"wert", "klasse", "name"}]}. The numbers are always printed next to
     each bar, and pages show the same numbers in a table, so nothing depends on colour or on seeing the chart.
     """
-    nummer = next(_diagramm_nummer)
+    # Numbered per page (the bottom of the render context lives for the whole page, includes too), not per
+    # process: the same data renders the same bytes, whichever worker and however many pages it built before.
+    seite = context.render_context.dicts[0]
+    nummer = seite["diagramm_nummer"] = seite.get("diagramm_nummer", 0) + 1
     summen = [sum(s["wert"] for s in b["segmente"]) for b in balken]
     maximum = maximum or max(summen, default=0) or 1
     zeilen = []

@@ -1,5 +1,6 @@
 """Invalidation that follows the data: a body's page and API answers carry the Datenstand of their Bereich
-(core.datenstand), so an edit renews the ETag and cache entry of the bodies it can change and no other.
+(core.datenstand), a dashboard list narrowed to bodies or Länder that of its filter (catalog.listenbereiche), so an
+edit renews the ETag and cache entry of the pages and lists it can change and no other.
 
 Runs on SQLite and on PostgreSQL (the CI variant with DATABASE_URL): the Bereich query is plain SQL for both.
 """
@@ -10,12 +11,21 @@ from types import SimpleNamespace
 from django.conf import settings
 from django.core.cache import caches
 from django.db import connection
+from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 
 import pytest
 
-from catalog.choices import VollzugsEbene
-from catalog.models import Gebietskoerperschaft, KommunaleUmsetzung, Leistung, Zustaendigkeit
+from catalog.choices import UmsetzungsStatus, VollzugsEbene
+from catalog.models import (
+    Gebietskoerperschaft,
+    KommunaleUmsetzung,
+    Leistung,
+    Themenfeld,
+    Umsetzungsstand,
+    Zustaendigkeit,
+)
+from themenfelder.models import Teilnahme
 
 pytestmark = pytest.mark.django_db
 
@@ -59,20 +69,51 @@ def status_setzen(ags, ozg_id=10000, status="angeschlossen"):
     )
 
 
-def test_a_kommune_status_renews_that_kommune_and_the_bodies_above_it_only(client):
+@pytest.fixture
+def ohne_cache(settings):
+    """Every answer built afresh: what a page shows, not what a cache kept."""
+    settings.SEITEN_CACHE_SEKUNDEN = 0
+    settings.API_ANTWORT_CACHE_SEKUNDEN = 0
+
+
+def test_a_kommune_status_renews_that_kommune_only(client, ohne_cache):
+    oben = ("Amt", "Kreis", "Land", "Kreis-API")
     vorher = etags(client)
+    inhalt_vorher = {name: client.get(SEITEN[name]).content for name in oben}
     status_setzen(HEILIGENSTEDTEN)
     nachher = etags(client)
-    assert geaendert(vorher, nachher) == {"B", "B-Druck", "Amt", "Kreis", "Land", "B-API", "B-API-Detail", "Kreis-API"}
+    assert geaendert(vorher, nachher) == {"B", "B-Druck", "B-API", "B-API-Detail"}
+    # The bodies above show nothing of a Gemeinde's statuses: built afresh they are byte for byte what they were,
+    # so keeping their validators (and cache entries) is right.
+    assert {name: client.get(SEITEN[name]).content for name in oben} == inhalt_vorher
     # The neighbour in the same Kreis and the other Land keep their validators: a 304 is still right for them.
     assert client.get(SEITEN["A"], headers={"If-None-Match": vorher["A"]}).status_code == 304
     assert client.get(SEITEN["A-API"], headers={"If-None-Match": vorher["A-API"]}).status_code == 304
+    assert client.get(SEITEN["Land"], headers={"If-None-Match": vorher["Land"]}).status_code == 304
     # The edited body never gets a 304 for the old state, and its new body shows the status.
     neu = client.get(SEITEN["B"], headers={"If-None-Match": vorher["B"]})
     assert neu.status_code == 200
     assert "Kommune: angeschlossen" in neu.content.decode().split("<td>10000</td>", 1)[1].split("</tr>", 1)[0]
     api = client.get(SEITEN["B-API"] + "?ozg_id=10000", headers={"If-None-Match": vorher["B-API"]})
     assert api.status_code == 200 and api.json()["results"][0]["kommune_status"] == "angeschlossen"
+
+
+def test_a_teilnahme_below_renews_the_land_page_that_lists_it(client):
+    vorher = etags(client)
+    teilnahme = Teilnahme.objects.create(
+        themenfeld=Themenfeld.objects.order_by("pk").first(),
+        gebiet=Gebietskoerperschaft.objects.get(ags=HEILIGENSTEDTEN),
+        name_im_dokument="Heiligenstedten (synthetische Teilnahme)",
+        stand=datetime.date(2026, 1, 5),
+    )
+    nachher = etags(client)
+    # The Land's page lists the Teilnahmen of its bodies; the Gemeinde's page its own.
+    assert {"B", "Land"} <= geaendert(vorher, nachher)
+    assert "München" not in geaendert(vorher, nachher) and "A" not in geaendert(vorher, nachher)
+    assert (
+        f'href="{teilnahme.gebiet.get_absolute_url()}">Heiligenstedten</a>'
+        in client.get(SEITEN["Land"]).content.decode()
+    )
 
 
 def test_a_lands_zustaendigkeit_renews_that_land_only(client, land_sh, elterngeld):
@@ -141,6 +182,98 @@ def test_another_kommunes_edit_leaves_the_cache_entry_in_use(
         html = client.get(SEITEN["B"]).content.decode()
     assert len(abfragen) > 1
     assert "Kommune: geplant" in html.split("<td>10002</td>", 1)[1].split("</tr>", 1)[0]
+
+
+LISTEN = {
+    "Kommune-B": f"/api/v1/kommunale-umsetzung/?kommune={HEILIGENSTEDTEN}&status=angeschlossen",
+    "Kommune-A": f"/api/v1/kommunale-umsetzung/?kommune={ITZEHOE}",
+    "Land-SH": "/api/v1/umsetzungsstand/?land=SH",
+    "Land-BY": "/api/v1/umsetzungsstand/?land=09",
+    "Kreise-SH": "/api/v1/kommunen/?land=01&ebene=kreis",
+    "Leistungen": "/api/v1/leistungen/?themenfeld=familie-kind",
+}
+
+
+def listen_etags(client):
+    return {name: client.get(pfad)["ETag"] for name, pfad in LISTEN.items()}
+
+
+def test_a_kommune_status_renews_only_the_lists_narrowed_to_that_kommune(client, ohne_cache):
+    vorher = listen_etags(client)
+    status_setzen(HEILIGENSTEDTEN)
+    nachher = listen_etags(client)
+    assert {n for n in LISTEN if vorher[n] != nachher[n]} == {"Kommune-B"}
+    antwort = client.get(LISTEN["Kommune-B"], headers={"If-None-Match": vorher["Kommune-B"]})
+    assert antwort.status_code == 200 and len(antwort.json()["results"]) == 1
+    assert client.get(LISTEN["Land-SH"], headers={"If-None-Match": vorher["Land-SH"]}).status_code == 304
+
+
+def test_a_lands_status_renews_that_lands_lists(client, land_sh):
+    vorher = listen_etags(client)
+    Umsetzungsstand.objects.create(
+        land=land_sh,
+        leistung=Leistung.objects.get(ozg_id=10001),
+        status=UmsetzungsStatus.ONLINE,
+        stand=datetime.date(2026, 1, 5),
+    )
+    nachher = listen_etags(client)
+    assert {n for n in LISTEN if vorher[n] != nachher[n]} == {"Land-SH"}
+    assert [z["schluessel"] for z in client.get(LISTEN["Land-SH"]).json()["results"]] == ["01.10001"]
+
+
+def test_a_body_renamed_renews_the_lists_of_its_land_and_a_catalogue_change_every_list(client):
+    vorher = listen_etags(client)
+    amt = Gebietskoerperschaft.objects.get(ars=AMT)
+    amt.name = "Itzehoe-Land (synthetischer Testname)"
+    amt.save()
+    zwischen = listen_etags(client)
+    assert {n for n in LISTEN if vorher[n] != zwischen[n]} == {"Kreise-SH"}
+    leistung = Leistung.objects.get(ozg_id=10001)
+    leistung.name += " (synthetische Änderung)"
+    leistung.save()
+    nachher = listen_etags(client)
+    assert {n for n in LISTEN if zwischen[n] != nachher[n]} == set(LISTEN)
+
+
+def test_a_land_renamed_renews_every_lands_status_list(client, land_sh):
+    vorher = listen_etags(client)
+    land_sh.name = "Schleswig-Holstein (synthetischer Testname)"
+    land_sh.save()
+    nachher = listen_etags(client)
+    # A row names its EfA-Land, which can be any Land: every Land's list shows Land names.
+    assert {n for n in LISTEN if vorher[n] != nachher[n]} == {"Land-SH", "Land-BY", "Kreise-SH"}
+
+
+def test_the_datenstand_of_a_bereich_reads_index_ends_only(client):
+    """On PostgreSQL each part of the Bereich query reads one end of one index (core migrations 0005, 0007): no
+    scan of the log, whose size is millions of entries in operation."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the plan is PostgreSQL's; SQLite's tiny planner is not what runs at scale")
+    from catalog import kommunenliste, listenbereiche  # noqa: PLC0415
+    from core.datenstand import _bereich_sql, _listen_sql  # noqa: PLC0415
+
+    class Anfrage:
+        query_params = QueryDict("land=SH")
+
+    for sql, params in (
+        _bereich_sql(kommunenliste.gebiet_bereich(KREIS)),
+        _bereich_sql(kommunenliste.gebiet_bereich(LAND)),
+        _listen_sql(listenbereiche.der_laender(Anfrage())),
+        _listen_sql(listenbereiche.in_den_laendern(Anfrage())),
+    ):
+        with connection.cursor() as cur:
+            cur.execute("SET LOCAL enable_seqscan = off")  # the test log is tiny: ask what the plan can use
+            cur.execute("EXPLAIN " + sql, params)
+            plan = "\n".join(z[0] for z in cur.fetchall())
+        assert "Seq Scan on core_aenderung" not in plan, plan
+        assert "Sort" not in plan, plan
+
+
+def test_a_filter_it_cannot_read_keeps_the_global_datenstand(client):
+    pfade = ["/api/v1/umsetzungsstand/?land=SH&land=BY", "/api/v1/kommunale-umsetzung/?kommune=" + ",".join(["1"] * 51)]
+    vorher = {p: client.get(p)["ETag"] for p in pfade}
+    status_setzen(MUENCHEN)
+    assert all(client.get(p)["ETag"] != vorher[p] for p in pfade)
 
 
 def test_lists_over_everything_keep_the_global_datenstand(client):
