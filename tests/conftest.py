@@ -6,8 +6,10 @@ Tests run inside a transaction that is rolled back, so each sees the real data u
 import os
 import shutil
 from pathlib import Path
+from types import SimpleNamespace
 
 from django.conf import settings
+from django.core.cache import caches
 from django.core.management import call_command
 from django.test import override_settings
 
@@ -75,3 +77,27 @@ def land_sh(db):
 @pytest.fixture
 def elterngeld(db):
     return Leistung.objects.get(ozg_id=10000)
+
+
+@pytest.fixture
+def caches_wie_ausserhalb_einer_transaktion(monkeypatch):
+    """Page and response cache store nothing inside a transaction; tests run inside one, so only the caches'
+    own guards are told they are outside (the data stays the test's)."""
+    from core import seitencache
+    from core.api import antwort_cache
+
+    draussen = SimpleNamespace(in_atomic_block=False)
+    monkeypatch.setattr(seitencache, "connection", draussen)
+    monkeypatch.setattr(antwort_cache, "connection", draussen)
+    # The entries outlive the test's rollback: remember them and remove them afterwards.
+    cache = caches[settings.API_ANTWORT_CACHE]
+    geschrieben, setzen = [], cache.set
+
+    def merken(key, *args, **kwargs):
+        geschrieben.append(key)
+        return setzen(key, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "set", merken)
+    yield
+    monkeypatch.undo()
+    cache.delete_many(geschrieben)

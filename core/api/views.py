@@ -69,7 +69,7 @@ class ConditionalGetMixin:
             # Compare the Datenstand's own time: the header may have been capped at "now".
             if seit is not None and datenstand.zeitstempel <= seit:
                 raise NotModified()
-        gespeichert = antwort_cache.lesen(etag)
+        gespeichert = antwort_cache.lesen(request, etag)
         if gespeichert is not None:
             raise CacheTreffer(gespeichert)
 
@@ -94,13 +94,14 @@ class ConditionalGetMixin:
                 # ?a=1&a=1&a=1…: unknown parameters are refused (400), repeated ones must not multiply entries.
                 and not any(len(werte) > 1 for _name, werte in request.query_params.lists())
             ):
-                response.add_post_render_callback(lambda gerendert: antwort_cache.speichern(etag, gerendert))
+                response.add_post_render_callback(lambda gerendert: antwort_cache.speichern(request, etag, gerendert))
                 response[antwort_cache.KOPF_CACHE] = "neu"
             response["ETag"] = etag
             response["Last-Modified"] = http_date(last_modified)
             response["Cache-Control"] = CACHE_CONTROL
         vary = response.get("Vary")
-        response["Vary"] = f"{vary}, Accept" if vary else "Accept"
+        # Accept-Encoding: a stored answer is sent gzip-encoded to clients that accept it (core.seitencache).
+        response["Vary"] = f"{vary}, Accept, Accept-Encoding" if vary else "Accept, Accept-Encoding"
         return response
 
 

@@ -357,11 +357,17 @@ SPECTACULAR_SETTINGS = {
         "OrganisationArtEnum": "catalog.choices.OrganisationArt",
     },
 }
-# Rendered GET responses, keyed by their ETag (so never stale), in the default cache; 0 turns it off.
+# Rendered GET responses, one entry per address with its ETag (so never stale), in the default cache; 0: off.
 API_ANTWORT_CACHE = "default"
 API_ANTWORT_CACHE_SEKUNDEN = env.int("API_ANTWORT_CACHE_SEKUNDEN", default=600)
 # Rendered public pages for anonymous visitors, keyed by the same Datenstand (core.seitencache); 0: off.
 SEITEN_CACHE_SEKUNDEN = env.int("SEITEN_CACHE_SEKUNDEN", default=600)
+# The stock (core.vorrat, catalog.vorrat): every Gebietskörperschaft's page and list answer, German and English,
+# built before anyone asks and rebuilt after each change that affects it, by the worker. "alle" turns it on
+# (about 1 GB of Redis for 16,068 bodies, see README); kept this long, and filled again daily.
+SEITEN_VORRAT = env.str("SEITEN_VORRAT", default="aus")
+SEITEN_VORRAT_SEKUNDEN = env.int("SEITEN_VORRAT_SEKUNDEN", default=2 * 86400)
+SEITEN_VORRAT_ENTPRELLEN_SEKUNDEN = env.int("SEITEN_VORRAT_ENTPRELLEN_SEKUNDEN", default=1)
 # Dashboards on other origins: comma-separated allow-list, e.g. https://dashboard.example.org (empty: none).
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
 CORS_URLS_REGEX = r"^/api/.*$"
@@ -380,7 +386,8 @@ OPENDATA_AUTOMATISCH = env.bool("OPENDATA_AUTOMATISCH", default=True)
 OPENDATA_ENTPRELLEN_SEKUNDEN = env.int("OPENDATA_ENTPRELLEN_SEKUNDEN", default=30)
 # Publisher in the DCAT catalogue: PORTAL_BETREIBER if set, else this clearly labelled placeholder.
 OPENDATA_HERAUSGEBER = env.str("OPENDATA_HERAUSGEBER", default="Betreiber des OZG-Portals (noch nicht eingetragen)")
-# Public base address for the absolute URIs of the catalogue and feeds (empty: taken from the request).
+# Public base address for the absolute URIs of the catalogue and feeds (empty: taken from the request); also the
+# address the stock of pages (SEITEN_VORRAT) builds for (empty: https and the first of ALLOWED_HOSTS).
 OPENDATA_BASIS_URL = env.str("OPENDATA_BASIS_URL", default="")
 # dcatde:contributorID as assigned by GovData; empty: a placeholder URI under the portal's own address.
 OPENDATA_CONTRIBUTOR_ID = env.str("OPENDATA_CONTRIBUTOR_ID", default="")
@@ -392,6 +399,8 @@ WEBHOOK_TIMEOUT_SEKUNDEN = 10
 # Webhooks go to public addresses only (opendata.ziele); True only for tests with a receiver on 127.0.0.1.
 WEBHOOK_LOOPBACK_ERLAUBT = env.bool("WEBHOOK_LOOPBACK_ERLAUBT", default=False)
 CELERY_TASK_ROUTES["opendata.*"] = {"queue": "default"}
+# A few builds after a change: beside the relay. The daily full pass is sent to "berichte" by its schedule.
+CELERY_TASK_ROUTES["catalog.seitenvorrat"] = {"queue": "default"}
 
 # --- Änderungsprotokoll (core) ----------------------------------------------------------------------
 # Every write to a model of these apps (and these models) gets a log entry; the relay hands them to consumers.

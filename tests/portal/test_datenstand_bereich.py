@@ -6,10 +6,7 @@ Runs on SQLite and on PostgreSQL (the CI variant with DATABASE_URL): the Bereich
 """
 
 import datetime
-from types import SimpleNamespace
 
-from django.conf import settings
-from django.core.cache import caches
 from django.db import connection
 from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
@@ -140,30 +137,6 @@ def test_a_change_to_a_body_renews_the_pages_that_name_it(client):
     assert geaendert(vorher, etags(client)) == {
         "B", "B-Druck", "Amt", "Kreis", "Land", "B-API", "B-API-Detail", "Kreis-API",
     }  # fmt: skip
-
-
-@pytest.fixture
-def caches_wie_ausserhalb_einer_transaktion(monkeypatch):
-    """Page and response cache store nothing inside a transaction; tests run inside one, so only the caches'
-    own guards are told they are outside (the data stays the test's)."""
-    from core import seitencache
-    from core.api import antwort_cache
-
-    draussen = SimpleNamespace(in_atomic_block=False)
-    monkeypatch.setattr(seitencache, "connection", draussen)
-    monkeypatch.setattr(antwort_cache, "connection", draussen)
-    # The entries outlive the test's rollback: remember them and remove them afterwards.
-    cache = caches[settings.API_ANTWORT_CACHE]
-    geschrieben, setzen = [], cache.set
-
-    def merken(key, *args, **kwargs):
-        geschrieben.append(key)
-        return setzen(key, *args, **kwargs)
-
-    monkeypatch.setattr(cache, "set", merken)
-    yield
-    monkeypatch.undo()
-    cache.delete_many(geschrieben)
 
 
 def test_another_kommunes_edit_leaves_the_cache_entry_in_use(

@@ -1,0 +1,15 @@
+"""Celery tasks of the catalogue: the stock of pages and API answers (``catalog.vorrat``)."""
+
+from celery import shared_task
+
+from . import vorrat
+
+
+@shared_task(name=vorrat.TASK)
+def seitenvorrat(alle: bool = False) -> dict:
+    """Rebuild what changed since the last run; ``alle``: fill the whole stock (each current entry costs a read)."""
+    if not vorrat.an():
+        return {"aus": True}
+    if alle:
+        return vorrat.auffuellen(vorrat.koerper(None))
+    return vorrat.erneuern()
