@@ -19,6 +19,7 @@ from catalog.models import (
     Zustaendigkeit,
 )
 from core.api.pagination import CursorPagination, SeitenPagination
+from core.api.renderers import CSVRenderer, SchnellJSONRenderer, XLSXRenderer
 from core.api.views import ReadWriteViewSet, SchluesselLookupMixin
 from core.datenstand import datenstand_der_anfrage
 
@@ -163,6 +164,8 @@ class GebietskoerperschaftViewSet(ReadWriteViewSet):
         serializer_class=serializers.KommuneLeistungSerializer,
         filterset_class=filtersets.KommuneLeistungFilterSet,
         pagination_class=SeitenPagination,
+        # The formats of every list; JSON by orjson (the answer has no floats, see SchnellJSONRenderer).
+        renderer_classes=[SchnellJSONRenderer, CSVRenderer, XLSXRenderer],
         ordering_fields=["ozg_id", "name", "ebene", "vollzug", "land_status", "kommune_status"],
         ordering=["ozg_id"],
     )
@@ -176,7 +179,8 @@ class GebietskoerperschaftViewSet(ReadWriteViewSet):
         context = {**self.get_serializer_context(), "gebiet": gebiet}
         if set(request.query_params) <= GANZE_LISTE_PARAMETER:
             stand = datenstand_der_anfrage(request)
-            alle = kommunenliste.nach_ozg_id(kommunenliste.ganze_liste(gebiet, katalog, stand))
+            # Rows are built for the page only (the body's statuses of its rows read by one query).
+            alle = kommunenliste.ganze_liste_nach_ozg_id(gebiet, katalog, stand)
             page = self.paginate_queryset(alle)
             zeilen = alle if page is None else page
         else:
