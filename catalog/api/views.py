@@ -2,6 +2,7 @@
 
 from django.db.models import Aggregate, CharField, Count, F, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -174,7 +175,9 @@ class GebietskoerperschaftViewSet(ReadWriteViewSet):
 
         Without filter or ordering parameters the list is the whole list in its default order (OZG-ID): the
         Land's part from memory, the body's statuses by one query, paged in Python (no COUNT)."""
-        gebiet = get_object_or_404(Gebietskoerperschaft.objects.by_schluessel(schluessel))
+        gebiet = kommunenliste.gebiet_zum_schluessel(schluessel)
+        if gebiet is None:
+            raise Http404
         katalog = katalog_der_anfrage(request)
         context = {**self.get_serializer_context(), "gebiet": gebiet}
         if set(request.query_params) <= GANZE_LISTE_PARAMETER:
