@@ -182,7 +182,7 @@ class GebietskoerperschaftViewSet(ReadWriteViewSet):
         context = {**self.get_serializer_context(), "gebiet": gebiet}
         if set(request.query_params) <= GANZE_LISTE_PARAMETER:
             stand = datenstand_der_anfrage(request)
-            # Rows are built for the page only (the body's statuses of its rows read by one query).
+            # Rows are built for the page only; the body's statuses by one query (none past the last page).
             alle = kommunenliste.ganze_liste_nach_ozg_id(gebiet, katalog, stand)
             page = self.paginate_queryset(alle)
             zeilen = alle if page is None else page
