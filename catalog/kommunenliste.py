@@ -13,10 +13,11 @@ per Land, the newest.
 """
 
 import threading
+from collections.abc import Iterable, Sequence
 from operator import attrgetter
 from typing import NamedTuple
 
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import Count, Q
 from django.http import Http404
 
@@ -46,6 +47,24 @@ def gebiet_or_404(schluessel: str) -> Gebietskoerperschaft:
         raise Http404(
             f"Im Gemeindeverzeichnis gibt es keine Gebietskörperschaft mit dem Schlüssel „{schluessel}“."
         ) from None
+
+
+#: What the list and its answer read of the body; any other field is deferred (loaded when read, as with only()).
+GEBIET_FELDER = ("id", "ars", "ags", "ebene", "land_id")
+
+
+def gebiet_zum_schluessel(schluessel: str) -> Gebietskoerperschaft | None:
+    """The body addressed by AGS (8 digits) or ARS, as ``by_schluessel`` finds it, with ``GEBIET_FELDER`` loaded.
+
+    Plain SQL: composing the ORM query cost more CPU than the database took to answer it (the API's list).
+    """
+    meta, db = Gebietskoerperschaft._meta, Gebietskoerperschaft.objects.db
+    spalten = ", ".join(meta.get_field(name).column for name in GEBIET_FELDER)
+    spalte = "ags" if len(schluessel) == 8 else "ars"
+    with connections[db].cursor() as cursor:
+        cursor.execute(f"SELECT {spalten} FROM {meta.db_table} WHERE {spalte} = %s", [schluessel])
+        zeile = cursor.fetchone()
+    return None if zeile is None else Gebietskoerperschaft.from_db(db, GEBIET_FELDER, zeile)
 
 
 def gebiet_bereich(schluessel: str) -> Gebietsbereich:
@@ -100,8 +119,43 @@ class Landeszeile(NamedTuple):
 
 
 _sperre = threading.Lock()
-#: Land pk → ((Landesstand, Katalogstand), its rows in page order).
-_laender: dict[int, tuple[tuple, tuple[Landeszeile, ...]]] = {}
+#: Land pk → ((Landesstand, Katalogstand), its rows in page order, the same rows in the API's order (OZG-ID)).
+_laender: dict[int, tuple[tuple, tuple[Landeszeile, ...], tuple[Landeszeile, ...]]] = {}
+
+
+def _landesteil(gebiet, katalog: Katalog, stand: Datenstand):
+    """The kept Land part of ``gebiet`` at ``stand``, or else the whole list by its one query (then kept)."""
+    land_id = gebiet.pk if gebiet.land_id is None else gebiet.land_id
+    # The Landesstand names the entries of the body whose ARS are the first two digits of this one's: its Land.
+    im_land = stand.land is not None and (gebiet.land_id is not None or gebiet.ebene == Ebene.LAND)
+    schluessel = (stand.land, stand.katalog)
+    gespeichert = _laender.get(land_id)
+    if im_land and gespeichert is not None and gespeichert[0] == schluessel:
+        return gespeichert, None
+    alle = zeilen(werte(Leistung.objects.fuer_kommune(gebiet)), katalog)
+    if im_land and not connection.in_atomic_block:
+        land = tuple(Landeszeile(z.leistung.pk, *z[1:5]) for z in alle)
+        nach_ozg = tuple(sorted(land, key=lambda z: katalog.leistungen[z.pk].ozg_id))
+        with _sperre:
+            _laender[land_id] = (schluessel, land, nach_ozg)
+    return None, alle
+
+
+def _eigene(gebiet) -> dict[int, tuple[str, bool]]:
+    """The body's own statuses, Leistung pk → (status, synthetisch): one query.
+
+    Plain SQL: composing the ORM query cost more CPU than the database took to answer it (~550 rows).
+    """
+    tabelle = KommunaleUmsetzung._meta.db_table
+    with connections[KommunaleUmsetzung.objects.db].cursor() as cursor:
+        cursor.execute(f"SELECT leistung_id, status, synthetisch FROM {tabelle} WHERE kommune_id = %s", [gebiet.pk])
+        return {pk: (status, bool(synthetisch)) for pk, status, synthetisch in cursor.fetchall()}
+
+
+def _mit_eigenen(gebiet, katalog: Katalog, land: Iterable[Landeszeile]) -> list[KommuneZeile]:
+    """Rows of (a part of) the kept Land part with the body's own statuses."""
+    eigene, leistungen, ohne = _eigene(gebiet), katalog.leistungen, (None, False)
+    return [KommuneZeile(leistungen[z.pk], *z[1:], *eigene.get(z.pk, ohne)) for z in land]
 
 
 def ganze_liste(gebiet, katalog: Katalog, stand: Datenstand) -> list[KommuneZeile]:
@@ -110,31 +164,48 @@ def ganze_liste(gebiet, katalog: Katalog, stand: Datenstand) -> list[KommuneZeil
     With the Land's part kept for ``stand``: the body's own statuses (one query of its KommunaleUmsetzung rows);
     else the one query of the whole list, whose Land part is kept for the next body of the Land.
     """
-    land_id = gebiet.pk if gebiet.land_id is None else gebiet.land_id
-    # The Landesstand names the entries of the body whose ARS are the first two digits of this one's: its Land.
-    im_land = stand.land is not None and (gebiet.land_id is not None or gebiet.ebene == Ebene.LAND)
-    schluessel = (stand.land, stand.katalog)
-    gespeichert = _laender.get(land_id)
-    if not im_land or gespeichert is None or gespeichert[0] != schluessel:
-        alle = zeilen(werte(Leistung.objects.fuer_kommune(gebiet)), katalog)
-        if im_land and not connection.in_atomic_block:
-            land = tuple(Landeszeile(z.leistung.pk, *z[1:5]) for z in alle)
-            with _sperre:
-                _laender[land_id] = (schluessel, land)
+    gespeichert, alle = _landesteil(gebiet, katalog, stand)
+    if gespeichert is None:
         return alle
-    eigene = {
-        pk: (status, synthetisch)
-        for pk, status, synthetisch in KommunaleUmsetzung.objects.filter(kommune=gebiet)
-        .order_by()
-        .values_list("leistung_id", "status", "synthetisch")
-    }
-    leistungen, ohne = katalog.leistungen, (None, False)
-    return [KommuneZeile(leistungen[z.pk], *z[1:], *eigene.get(z.pk, ohne)) for z in gespeichert[1]]
+    return _mit_eigenen(gebiet, katalog, gespeichert[1])
 
 
 def nach_ozg_id(alle: list[KommuneZeile]) -> list[KommuneZeile]:
     """The API's default order."""
     return sorted(alle, key=attrgetter("leistung.ozg_id"))
+
+
+class NachOzgId(Sequence):
+    """The whole list in the API's order (OZG-ID) from the kept Land part; rows are built per slice.
+
+    A page of 50 builds 50 rows, not the ~550 of the whole list: the body's statuses by one query per slice (none
+    for an empty one, e.g. past the end); ``len`` needs none. Iterating reads the whole list by the same query.
+    """
+
+    def __init__(self, gebiet, katalog: Katalog, land: tuple[Landeszeile, ...]):
+        self._gebiet, self._katalog, self._land = gebiet, katalog, land
+
+    def __len__(self):
+        return len(self._land)
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : (index + 1) or None][0]  # one row, e.g. the last one: never the whole list
+        land = self._land[index]
+        if not land:
+            return []
+        return _mit_eigenen(self._gebiet, self._katalog, land)
+
+    def __iter__(self):
+        return iter(self[:])
+
+
+def ganze_liste_nach_ozg_id(gebiet, katalog: Katalog, stand: Datenstand) -> Sequence[KommuneZeile]:
+    """``nach_ozg_id(ganze_liste(…))`` for paging: with the Land's part kept, rows only for the slice read."""
+    gespeichert, alle = _landesteil(gebiet, katalog, stand)
+    if gespeichert is None:
+        return nach_ozg_id(alle)
+    return NachOzgId(gebiet, katalog, gespeichert[2])
 
 
 def anzahl_aus_zeilen(alle: list[KommuneZeile]) -> dict[str, dict]:

@@ -2,6 +2,7 @@
 
 from django.db.models import Aggregate, CharField, Count, F, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -19,6 +20,7 @@ from catalog.models import (
     Zustaendigkeit,
 )
 from core.api.pagination import CursorPagination, SeitenPagination
+from core.api.renderers import CSVRenderer, SchnellJSONRenderer, XLSXRenderer
 from core.api.views import ReadWriteViewSet, SchluesselLookupMixin
 from core.datenstand import datenstand_der_anfrage
 
@@ -175,6 +177,8 @@ class GebietskoerperschaftViewSet(ReadWriteViewSet):
         serializer_class=serializers.KommuneLeistungSerializer,
         filterset_class=filtersets.KommuneLeistungFilterSet,
         pagination_class=SeitenPagination,
+        # The formats of every list; JSON by orjson (the answer has no floats, see SchnellJSONRenderer).
+        renderer_classes=[SchnellJSONRenderer, CSVRenderer, XLSXRenderer],
         ordering_fields=["ozg_id", "name", "ebene", "vollzug", "land_status", "kommune_status"],
         ordering=["ozg_id"],
     )
@@ -183,12 +187,15 @@ class GebietskoerperschaftViewSet(ReadWriteViewSet):
 
         Without filter or ordering parameters the list is the whole list in its default order (OZG-ID): the
         Land's part from memory, the body's statuses by one query, paged in Python (no COUNT)."""
-        gebiet = get_object_or_404(Gebietskoerperschaft.objects.by_schluessel(schluessel))
+        gebiet = kommunenliste.gebiet_zum_schluessel(schluessel)
+        if gebiet is None:
+            raise Http404
         katalog = katalog_der_anfrage(request)
         context = {**self.get_serializer_context(), "gebiet": gebiet}
         if set(request.query_params) <= GANZE_LISTE_PARAMETER:
             stand = datenstand_der_anfrage(request)
-            alle = kommunenliste.nach_ozg_id(kommunenliste.ganze_liste(gebiet, katalog, stand))
+            # Rows are built for the page only; the body's statuses by one query (none past the last page).
+            alle = kommunenliste.ganze_liste_nach_ozg_id(gebiet, katalog, stand)
             page = self.paginate_queryset(alle)
             zeilen = alle if page is None else page
         else:
