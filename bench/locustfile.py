@@ -29,6 +29,12 @@ ZAEHLER = {"treffer": 0, "neu": 0, "wiederholt_treffer": 0, "wiederholt_neu": 0}
 GESEHEN: set[tuple[str, str]] = set()
 
 
+def besucher_adresse() -> str:
+    """A random visitor's address (benchmark range 198.18.0.0/15): many visitors, not one client (see bench_load)."""
+    n = random.getrandbits(17)
+    return f"198.{18 + (n >> 16)}.{(n >> 8) & 255}.{n & 255}"
+
+
 def beliebt():
     return random.choices(KOERPER, cum_weights=_GEWICHTE)[0]
 
@@ -56,7 +62,8 @@ class Besucher(HttpUser):
 
     def _get(self, pfad, name):
         sprache = random.choice(SPRACHEN)
-        zaehlen(self.client.get(pfad, name=name, headers={"Accept-Language": sprache}), (pfad, sprache))
+        kopf = {"Accept-Language": sprache, "X-Forwarded-For": besucher_adresse()}
+        zaehlen(self.client.get(pfad, name=name, headers=kopf), (pfad, sprache))
 
     @task(6)
     def kommune(self):

@@ -11,5 +11,5 @@ def seitenvorrat(alle: bool = False) -> dict:
     if not vorrat.an():
         return {"aus": True}
     if alle:
-        return vorrat.auffuellen(vorrat.koerper(None))
+        return vorrat.alle_auffuellen()
     return vorrat.erneuern()

@@ -15,7 +15,9 @@ fills it at once, and beat fills it daily (entries expire after ``SEITEN_VORRAT_
 import logging
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import F
+from django.db.models.functions import Greatest
 from django.urls import reverse
 
 from core import relay, vorrat
@@ -87,6 +89,21 @@ def erneuern() -> dict[str, int]:
     ergebnis = auffuellen(koerper(betroffen(eintraege)))
     relay.erledigt(stand)
     logger.info("Seitenvorrat erneuert bis #%s: %s", stand[AUFTRAG], ergebnis)
+    return ergebnis
+
+
+def markieren(bis: int) -> None:
+    """The stock is current up to entry ``bis`` (a full pass that read the data after it): later runs start there."""
+    with transaction.atomic():
+        Neubauauftrag.objects.get_or_create(schluessel=AUFTRAG, defaults={"task": TASK, "argumente": {}})
+        Neubauauftrag.objects.filter(schluessel=AUFTRAG).update(erledigt_bis=Greatest(F("erledigt_bis"), bis))
+
+
+def alle_auffuellen(schluessel: list[str] | None = None) -> dict[str, int]:
+    """The full pass (beat, ``manage.py seitenvorrat``): every body; marks the stock current up to its start."""
+    bis = relay.letzte_id()
+    ergebnis = auffuellen(koerper(None) if schluessel is None else schluessel)
+    markieren(bis)
     return ergebnis
 
 

@@ -30,6 +30,7 @@ class Command(BaseCommand):
         if not 1 <= prozesse <= 16:
             raise CommandError(f"--prozesse {prozesse}: erlaubt sind 1 bis 16.")
         start = time.monotonic()
+        bis = vorrat.relay.letzte_id()  # read before the pages: they show at least this state
         schluessel = vorrat.koerper(None)
         if prozesse == 1:
             teile = [vorrat.auffuellen(schluessel)]
@@ -37,6 +38,7 @@ class Command(BaseCommand):
             connections.close_all()  # each process opens its own connection
             with multiprocessing.get_context("fork").Pool(prozesse) as pool:
                 teile = pool.map(_teil, [schluessel[i::prozesse] for i in range(prozesse)])
+        vorrat.markieren(bis)  # the worker goes on from here instead of filling it all again
         gesamt = {k: sum(t[k] for t in teile) for k in teile[0]}
         self.stdout.write(
             f"Seitenvorrat: {gesamt['koerper']} Gebietskörperschaften, {gesamt['neu']} gebaut, "
