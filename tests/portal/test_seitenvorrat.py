@@ -13,11 +13,13 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import translation
 
 import pytest
 
 from catalog import vorrat
 from catalog.models import Gebietskoerperschaft, KommunaleUmsetzung, Leistung
+from core import seitencache
 from core.models import Aenderung, Neubauauftrag
 
 pytestmark = pytest.mark.django_db
@@ -79,19 +81,22 @@ def test_an_answer_built_for_another_host_is_not_served(client, settings, vorrat
     assert client.get(f"/api/v1/kommunen/{HEILIGENSTEDTEN}/leistungen/")["X-Ozg-Cache"] == "neu"
 
 
-def test_one_entry_per_address_replaced_by_the_next_build(client, vorrat_an):
+def test_one_entry_per_address_replaced_by_the_next_build(client, rf, vorrat_an):
     pfad = f"/kommunen/{HEILIGENSTEDTEN}/"
-    client.get(pfad)
+    erste = client.get(pfad)
+    with translation.override("de"):
+        schluessel = seitencache.adresse(rf.get(pfad), "seite")
     cache = caches[settings.API_ANTWORT_CACHE]
-    vorher = len(list(cache._cache))  # locmem: the keys it holds
+    assert cache.get(schluessel)[0] == erste["ETag"]
     KommunaleUmsetzung.objects.create(
         kommune=Gebietskoerperschaft.objects.get(ags=HEILIGENSTEDTEN),
         leistung=Leistung.objects.get(ozg_id=10000),
         status="angeschlossen",
         stand=datetime.date(2026, 1, 5),
     )
-    assert client.get(pfad)["X-Ozg-Cache"] == "neu"  # the new Datenstand does not use the old entry …
-    assert len(list(cache._cache)) == vorher  # … and replaces it instead of leaving it behind
+    zweite = client.get(pfad)
+    assert zweite["X-Ozg-Cache"] == "neu" and zweite["ETag"] != erste["ETag"]  # the old entry is not used …
+    assert cache.get(schluessel)[0] == zweite["ETag"]  # … the new build took its place instead of leaving it behind
 
 
 def test_a_kommunes_status_renews_that_kommune_only(client, settings, vorrat_an):
