@@ -399,8 +399,9 @@ WEBHOOK_TIMEOUT_SEKUNDEN = 10
 # Webhooks go to public addresses only (opendata.ziele); True only for tests with a receiver on 127.0.0.1.
 WEBHOOK_LOOPBACK_ERLAUBT = env.bool("WEBHOOK_LOOPBACK_ERLAUBT", default=False)
 CELERY_TASK_ROUTES["opendata.*"] = {"queue": "default"}
-# A few builds after a change: beside the relay. The daily full pass is sent to "berichte" by its schedule.
-CELERY_TASK_ROUTES["catalog.seitenvorrat"] = {"queue": "default"}
+# With the long jobs: after a Kommune's edit four builds, after a bulk import or a catalogue change thousands, which
+# must not hold up the relay and the webhooks on "default".
+CELERY_TASK_ROUTES["catalog.seitenvorrat"] = {"queue": "berichte"}
 
 # --- Änderungsprotokoll (core) ----------------------------------------------------------------------
 # Every write to a model of these apps (and these models) gets a log entry; the relay hands them to consumers.
