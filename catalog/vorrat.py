@@ -21,7 +21,7 @@ from django.db.models.functions import Greatest
 from django.urls import reverse
 
 from core import relay, vorrat
-from core.datenstand import STRUKTUR_MODELLE
+from core.datenstand import SEITENFREMDE_MODELLE, STRUKTUR_MODELLE
 from core.models import Aenderung, Neubauauftrag
 
 from .models import Gebietskoerperschaft
@@ -49,6 +49,8 @@ def betroffen(eintraege) -> set[str] | None:
     """The ARS of the bodies whose addresses ``eintraege`` ((gebiet_ars, modell) pairs) renew; None: every body."""
     unten, oben = set(), set()  # bodies at and below these ARS; these bodies themselves
     for gebiet_ars, modell in eintraege:
+        if modell in SEITENFREMDE_MODELLE:
+            continue  # a report build: no body's page shows it
         if not gebiet_ars:
             return None
         unten.add(gebiet_ars)

@@ -11,9 +11,10 @@ A Bereich follows the log's scope columns (``gebiet_ars``, ``land_ars``): a body
 the body itself, of the bodies above it (the ARS prefixes: Land, Regierungsbezirk, Kreis, Gemeindeverband), on the
 *structural* entries of the bodies below it (``STRUKTUR_MODELLE``: their names and hierarchy, and the Teilnahmen a
 Land's page lists; ARS starting with its own, for a Land ``land_ars``) and on every entry without a Gebiet (the
-catalogue and everything not tied to a body). A page shows nothing else of the bodies below it — no Kommune's
-status appears on its Kreis's or Land's page — so one Kommune's edit renews that Kommune's version only and leaves
-the other 16,000 bodies' versions alone; renaming a Gemeinde renews its Verband's, Kreis's and Land's too.
+catalogue and everything not tied to a body) except the report pointer's (``SEITENFREMDE_MODELLE``). A page shows
+nothing else of the bodies below it — no Kommune's status appears on its Kreis's or Land's page — so one Kommune's
+edit renews that Kommune's version only and leaves the other 16,000 bodies' versions alone; renaming a Gemeinde
+renews its Verband's, Kreis's and Land's too.
 
 A list narrowed to bodies or Länder by its filter (``Listenbereich``) depends on the entries of those bodies, the
 structural entries of those Länder and every entry without a Gebiet: a Kommune's edit leaves the dashboard lists
@@ -37,6 +38,11 @@ _NEUNEN = "9" * 12
 #: partial index per scope column for exactly these, so a bulk import of statuses does not maintain them.
 STRUKTUR_MODELLE = ("catalog.Gebietskoerperschaft", "themenfelder.Teilnahme")
 _STRUKTUR = "modell IN (" + ", ".join(f"'{m}'" for m in STRUKTUR_MODELLE) + ")"
+#: Models logged without a Gebiet that no body's page and no narrowed list shows: the report pointer (reports have
+#: their own pages and life cycle). Each build moved it and so renewed every body's version and the catalogue;
+#: migration core 0008 keeps a partial index for the rest of the entries without a Gebiet (the Katalogstand).
+SEITENFREMDE_MODELLE = ("berichte.AktuellerBericht",)
+_KATALOG = "gebiet_ars = '' AND modell NOT IN (" + ", ".join(f"'{m}'" for m in SEITENFREMDE_MODELLE) + ")"
 
 
 @dataclass(frozen=True)
@@ -122,7 +128,7 @@ def _bereich_sql(bereich: Gebietsbereich) -> tuple[str, list]:
              WHERE length(g.ars) > 2 AND gebiet_ars > g.ars AND gebiet_ars <= g.ars || '{_NEUNEN}'
                    AND {_STRUKTUR}))"""
         mit = f"""WITH g AS ({bereich.ars_sql}),
-            p AS (SELECT substr(g.ars, 1, v.n) AS ars FROM g, (VALUES {praefixe}) v(n) UNION SELECT ''),"""
+            p AS (SELECT substr(g.ars, 1, v.n) AS ars FROM g, (VALUES {praefixe}) v(n)),"""
         land = "(SELECT MAX(id) FROM core_aenderung, g WHERE gebiet_ars = substr(g.ars, 1, 2))"
         params = list(bereich.params)
     else:
@@ -133,15 +139,16 @@ def _bereich_sql(bereich: Gebietsbereich) -> tuple[str, list]:
             f"SELECT MAX(id) FROM core_aenderung WHERE length({ars}) = 2 AND land_ars = {ars} AND {_STRUKTUR}",
             f"SELECT MAX(id) FROM core_aenderung WHERE length({ars}) > 2 AND gebiet_ars > {ars}"
             f" AND gebiet_ars <= {ars} || '{_NEUNEN}' AND {_STRUKTUR}",
-            "SELECT MAX(id) FROM core_aenderung WHERE gebiet_ars = ''",
         ]
         stand = "MAX(" + ", ".join(f"COALESCE(({t}), 0)" for t in teile) + ")"
         land = f"(SELECT MAX(id) FROM core_aenderung WHERE gebiet_ars = substr({ars}, 1, 2))"
         mit = "WITH"
         params = list(bereich.params) * (len(_PRAEFIXE) + 2 + 3 + 1)
+    groesser = "GREATEST" if connection.vendor == "postgresql" else "MAX"
     sql = f"""{mit}
-        s AS (SELECT {stand} AS id, (SELECT MAX(id) FROM core_aenderung WHERE gebiet_ars = '') AS katalog,
-              {land} AS land)
+        t AS (SELECT {stand} AS id, (SELECT MAX(id) FROM core_aenderung WHERE {_KATALOG}) AS katalog,
+              {land} AS land),
+        s AS (SELECT {groesser}(COALESCE(t.id, 0), COALESCE(t.katalog, 0)) AS id, t.katalog, t.land FROM t)
         SELECT s.id, a.sekunde, s.katalog, k.transaktion, s.land, la.transaktion FROM s
         LEFT JOIN core_aenderung a ON a.id = s.id LEFT JOIN core_aenderung k ON k.id = s.katalog
         LEFT JOIN core_aenderung la ON la.id = s.land"""
@@ -150,7 +157,7 @@ def _bereich_sql(bereich: Gebietsbereich) -> tuple[str, list]:
 
 def _listen_sql(bereich: Listenbereich) -> tuple[str, list]:
     """One statement: the highest id over the list's parts and its second (no Katalog- or Landesstand)."""
-    teile = ["SELECT MAX(id) FROM core_aenderung WHERE gebiet_ars = ''"]
+    teile = [f"SELECT MAX(id) FROM core_aenderung WHERE {_KATALOG}"]
     params = []
     for gebiete, werte, bedingung in (
         (bereich.gebiete_sql, bereich.params, ""),

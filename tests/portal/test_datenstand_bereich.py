@@ -22,6 +22,7 @@ from catalog.models import (
     Umsetzungsstand,
     Zustaendigkeit,
 )
+from core.models import Aenderung
 from themenfelder.models import Teilnahme
 
 pytestmark = pytest.mark.django_db
@@ -240,6 +241,20 @@ def test_the_datenstand_of_a_bereich_reads_index_ends_only(client):
             plan = "\n".join(z[0] for z in cur.fetchall())
         assert "Seq Scan on core_aenderung" not in plan, plan
         assert "Sort" not in plan, plan
+
+
+def test_a_report_build_renews_no_bodys_page_and_no_narrowed_list(client):
+    """The report pointer is logged without a Gebiet (for the open-data files and webhooks), but no body's page
+    and no narrowed list shows it: a build under write load every few seconds must not renew them all."""
+    from berichte.choices import Ausloeser, Berichtsart  # noqa: PLC0415 - berichte sits above catalog
+    from berichte.services.bauen import bauen  # noqa: PLC0415
+
+    vorher, listen_vorher = etags(client), listen_etags(client)
+    start = Aenderung.objects.latest("id").id
+    bauen(Berichtsart.UMSETZUNGSSTAND, ausloeser=Ausloeser.BEFEHL, erzwingen=True)
+    assert Aenderung.objects.filter(id__gt=start, modell="berichte.AktuellerBericht").exists()
+    assert geaendert(vorher, etags(client)) == set()
+    assert listen_etags(client) == listen_vorher
 
 
 def test_a_filter_it_cannot_read_keeps_the_global_datenstand(client):

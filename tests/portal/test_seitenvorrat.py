@@ -129,8 +129,9 @@ def test_what_a_change_renews():
     assert vorrat.betroffen([(KREIS, "catalog.KommunaleUmsetzung")]) == im_kreis
     # A Gemeinde renamed: it and the bodies whose pages list it (Amt, Kreis, Land).
     assert vorrat.betroffen([(gemeinde, "catalog.Gebietskoerperschaft")]) == {gemeinde, AMT, KREIS, LAND}
-    # The catalogue: everything.
+    # The catalogue: everything; a report build (the pointer is logged without a Gebiet): nothing.
     assert vorrat.betroffen([("", "catalog.Leistung")]) is None
+    assert vorrat.betroffen([("", "berichte.AktuellerBericht")]) == set()
 
 
 def test_off_by_default_and_the_command_says_so(settings):
