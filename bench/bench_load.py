@@ -222,6 +222,31 @@ def roh_sql(gemeinden, clients=4) -> dict:
     return _parallel(client, clients, zeiten)
 
 
+CACHE_LOESCHEN = """
+import json, sys
+from django.conf import settings
+from django.core.cache import caches
+from django.test import RequestFactory
+from django.utils import translation
+from core import seitencache
+cache, rf, n = caches[settings.API_ANTWORT_CACHE], RequestFactory(), 0
+for pfad, sprache in json.loads(open(sys.argv[-1]).read()):
+    request = rf.get(pfad, HTTP_HOST="{host}")
+    with translation.override(sprache):
+        art = ("api-antwort", "json") if pfad.startswith("/api/") else ("seite",)
+        n += cache.delete(seitencache.adresse(request, *art))
+print(n)
+"""
+
+
+def cache_loeschen(anfragen) -> int:
+    """Remove the cache entries (page or answer, one per address: ``core.seitencache.adresse``) of ``anfragen``."""
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+        json.dump(anfragen, f)
+    code = CACHE_LOESCHEN.replace("{host}", HOST.removeprefix("http://")).replace("sys.argv[-1]", repr(f.name))
+    return int(shell(code))
+
+
 def ohne_cache(koerper_datei) -> None:
     koerper = json.load(open(koerper_datei))  # noqa: SIM115
     gemeinden = [k for k in koerper if len(k[1]) == 12]
@@ -233,16 +258,14 @@ def ohne_cache(koerper_datei) -> None:
         "import json; from catalog.models import Gebietskoerperschaft as G; "
         f"print(json.dumps(list(G.objects.filter(ags__in={[k[0] for k in stichprobe[:200]]!r}).values_list('pk', 'land_id'))))"  # noqa: E501
     ))  # fmt: skip
-    # Pages and answers kept from an earlier run under the same Datenstand would be served from the cache.
-    shell(
-        "from django.conf import settings; from django.core.cache import caches; "
-        "c = caches[settings.API_ANTWORT_CACHE]; print(c.delete_pattern('seite:*') + c.delete_pattern('api-antwort:*'))"
-    )
+    # Entries of these addresses (from an earlier run or the stock) would be served from the cache: removed, the
+    # rest of the stock stays (filling it again after this phase then costs only these).
+    warm = [(f"/kommunen/{k[0]}/", "de") for k in gemeinden[-20:]] + [
+        (f"/kommunen/{k[0]}/", "en") for k in gemeinden[-40:-20]
+    ]
+    print(f"{cache_loeschen(seiten + api + warm)} Cache-Einträge der gemessenen Adressen entfernt")
     reihe([("/api/v1/ping/", "de")] * 200)  # warm: connections, the catalogue in each worker
-    reihe(
-        [(f"/kommunen/{k[0]}/", "de") for k in gemeinden[-20:]]
-        + [(f"/kommunen/{k[0]}/", "en") for k in gemeinden[-40:-20]]
-    )  # noqa: E501
+    reihe(warm)
     trivial = reihe([("/api/v1/ping/", "de")] * 2000)
     seite = reihe(seiten)
     antwort = reihe(api)
