@@ -38,6 +38,7 @@ _NEUNEN = "9" * 12
 #: partial index per scope column for exactly these, so a bulk import of statuses does not maintain them.
 STRUKTUR_MODELLE = ("catalog.Gebietskoerperschaft", "themenfelder.Teilnahme")
 _STRUKTUR = "modell IN (" + ", ".join(f"'{m}'" for m in STRUKTUR_MODELLE) + ")"
+_SONST = "modell NOT IN (" + ", ".join(f"'{m}'" for m in STRUKTUR_MODELLE) + ")"
 #: Models logged without a Gebiet that no body's page and no narrowed list shows: the report pointer (reports have
 #: their own pages and life cycle). Each build moved it and so renewed every body's version and the catalogue;
 #: migration core 0008 keeps a partial index for the rest of the entries without a Gebiet (the Katalogstand).
@@ -111,16 +112,26 @@ def aktueller_datenstand() -> Datenstand:
 _PRAEFIXE = (2, 3, 4, 5, 9, 12)
 
 
+def _beide(vorlage: str, verbinden: str) -> str:
+    """``vorlage`` (SQL with ``{modell}``) once for structural entries and once for the others, joined: each reads
+    its own partial index (core migrations 0007, 0009); a query that names no model could use neither."""
+    return verbinden.join(vorlage.format(modell=m) for m in (_STRUKTUR, _SONST))
+
+
 def _bereich_sql(bereich: Gebietsbereich) -> tuple[str, list]:
     """One statement: the highest id in the Bereich and its second, the highest id without a Gebiet and the highest
     of the body's Land itself, each with its transaction. Each part reads one end of one index range (core
-    migration 0005)."""
+    migrations 0007–0009)."""
     if connection.vendor == "postgresql":
         # One lateral "newest entry" per prefix: PostgreSQL plans it once (a MAX per prefix would each be a plan).
         praefixe = ", ".join(f"({n})" for n in _PRAEFIXE)
+        oben = _beide(
+            """(SELECT MAX(y.id) FROM p CROSS JOIN LATERAL (
+                SELECT id FROM core_aenderung WHERE gebiet_ars = p.ars AND {modell} ORDER BY id DESC LIMIT 1) y)""",
+            ",\n            ",
+        )
         stand = f"""GREATEST(
-            (SELECT MAX(y.id) FROM p CROSS JOIN LATERAL (
-                SELECT id FROM core_aenderung WHERE gebiet_ars = p.ars ORDER BY id DESC LIMIT 1) y),
+            {oben},
             (SELECT MAX(y.id) FROM g CROSS JOIN LATERAL (
                 SELECT id FROM core_aenderung WHERE land_ars = g.ars AND {_STRUKTUR} ORDER BY id DESC LIMIT 1) y
              WHERE length(g.ars) = 2),
@@ -129,26 +140,45 @@ def _bereich_sql(bereich: Gebietsbereich) -> tuple[str, list]:
                    AND {_STRUKTUR}))"""
         mit = f"""WITH g AS ({bereich.ars_sql}),
             p AS (SELECT substr(g.ars, 1, v.n) AS ars FROM g, (VALUES {praefixe}) v(n)),"""
-        land = "(SELECT MAX(id) FROM core_aenderung, g WHERE gebiet_ars = substr(g.ars, 1, 2))"
+        land = (
+            "GREATEST("
+            + _beide(
+                "(SELECT MAX(id) FROM core_aenderung, g WHERE gebiet_ars = substr(g.ars, 1, 2) AND {modell})", ", "
+            )
+            + ")"
+        )
         params = list(bereich.params)
     else:
         # SQLite: a MAX per part (its planner is cheap); multi-argument MAX is NULL if any argument is.
         ars = f"({bereich.ars_sql})"
-        teile = [f"SELECT MAX(id) FROM core_aenderung WHERE gebiet_ars = substr({ars}, 1, {n})" for n in _PRAEFIXE]
+        teile = [
+            _beide(f"SELECT MAX(id) FROM core_aenderung WHERE gebiet_ars = substr({ars}, 1, {n}) AND {{modell}}", "|")
+            for n in _PRAEFIXE
+        ]
+        teile = [t for paar in teile for t in paar.split("|")]
         teile += [
             f"SELECT MAX(id) FROM core_aenderung WHERE length({ars}) = 2 AND land_ars = {ars} AND {_STRUKTUR}",
             f"SELECT MAX(id) FROM core_aenderung WHERE length({ars}) > 2 AND gebiet_ars > {ars}"
             f" AND gebiet_ars <= {ars} || '{_NEUNEN}' AND {_STRUKTUR}",
         ]
         stand = "MAX(" + ", ".join(f"COALESCE(({t}), 0)" for t in teile) + ")"
-        land = f"(SELECT MAX(id) FROM core_aenderung WHERE gebiet_ars = substr({ars}, 1, 2))"
+        land = (
+            "MAX("
+            + _beide(
+                f"COALESCE((SELECT MAX(id) FROM core_aenderung"
+                f" WHERE gebiet_ars = substr({ars}, 1, 2) AND {{modell}}), 0)",
+                ", ",
+            )
+            + ")"
+        )
         mit = "WITH"
-        params = list(bereich.params) * (len(_PRAEFIXE) + 2 + 3 + 1)
+        params = list(bereich.params) * (stand.count(bereich.ars_sql) + land.count(bereich.ars_sql))
     groesser = "GREATEST" if connection.vendor == "postgresql" else "MAX"
     sql = f"""{mit}
         t AS (SELECT {stand} AS id, (SELECT MAX(id) FROM core_aenderung WHERE {_KATALOG}) AS katalog,
               {land} AS land),
-        s AS (SELECT {groesser}(COALESCE(t.id, 0), COALESCE(t.katalog, 0)) AS id, t.katalog, t.land FROM t)
+        s AS (SELECT {groesser}(COALESCE(t.id, 0), COALESCE(t.katalog, 0)) AS id, t.katalog,
+              NULLIF(t.land, 0) AS land FROM t)
         SELECT s.id, a.sekunde, s.katalog, k.transaktion, s.land, la.transaktion FROM s
         LEFT JOIN core_aenderung a ON a.id = s.id LEFT JOIN core_aenderung k ON k.id = s.katalog
         LEFT JOIN core_aenderung la ON la.id = s.land"""
@@ -159,20 +189,21 @@ def _listen_sql(bereich: Listenbereich) -> tuple[str, list]:
     """One statement: the highest id over the list's parts and its second (no Katalog- or Landesstand)."""
     teile = [f"SELECT MAX(id) FROM core_aenderung WHERE {_KATALOG}"]
     params = []
-    for gebiete, werte, bedingung in (
-        (bereich.gebiete_sql, bereich.params, ""),
-        (bereich.namen_sql, bereich.namen_params, f" AND {_STRUKTUR}"),
+    for gebiete, werte, arten in (
+        (bereich.gebiete_sql, bereich.params, (_STRUKTUR, _SONST)),
+        (bereich.namen_sql, bereich.namen_params, (_STRUKTUR,)),
     ):
         if gebiete is None:
             continue
-        if connection.vendor == "postgresql":
-            teile.append(
-                f"SELECT MAX(y.id) FROM ({gebiete}) g CROSS JOIN LATERAL (SELECT id FROM core_aenderung"
-                f" WHERE gebiet_ars = g.ars{bedingung} ORDER BY id DESC LIMIT 1) y"
-            )
-        else:
-            teile.append(f"SELECT MAX(id) FROM core_aenderung WHERE gebiet_ars IN ({gebiete}){bedingung}")
-        params += werte
+        for modell in arten:
+            if connection.vendor == "postgresql":
+                teile.append(
+                    f"SELECT MAX(y.id) FROM ({gebiete}) g CROSS JOIN LATERAL (SELECT id FROM core_aenderung"
+                    f" WHERE gebiet_ars = g.ars AND {modell} ORDER BY id DESC LIMIT 1) y"
+                )
+            else:
+                teile.append(f"SELECT MAX(id) FROM core_aenderung WHERE gebiet_ars IN ({gebiete}) AND {modell}")
+            params += werte
     for land in bereich.laender:
         teile.append(f"SELECT MAX(id) FROM core_aenderung WHERE land_ars = %s AND {_STRUKTUR}")
         params.append(land)
