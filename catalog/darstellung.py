@@ -11,6 +11,9 @@ is the template ``leistungen_gruppen.html``, rendered once per structure — the
 counts, open or folded — and language, and kept with the catalogue: the whole list of every body of a Land has one
 structure (its counts of open Leistungen are the Land's), so its frame is rendered once per Land. The key is all
 the template reads, so a kept frame cannot be stale.
+
+The filter form above the list is the same on every page without parameters (nothing selected, nothing wrong,
+no "reset" link): rendered once per language and kept with the catalogue, whose Themenfelder and Lagen it offers.
 """
 
 import threading
@@ -23,6 +26,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from .choices import Anschlussstatus, UmsetzungsStatus
+from .filtersets.kommune import seiten_auswahl
 from .vollzieher import OFFENE_EBENEN
 
 KOPF = "catalog/includes/zeile_kopf.html"
@@ -30,6 +34,7 @@ WER = "catalog/includes/zeile_wer.html"
 STAND = "catalog/includes/zeile_stand.html"
 TABELLENKOPF = "catalog/includes/leistungen_kopf.html"
 GRUPPEN = "catalog/includes/leistungen_gruppen.html"
+FILTERFORMULAR = "catalog/includes/filterformular.html"
 #: Stands for a Lage's rows in the rendered frame: data in template output is escaped, so only a template can
 #: write a comment.
 ZEILEN = "<!--zeilen-->"
@@ -158,3 +163,19 @@ def liste(gebiet, zeilen, vollzieher, katalog, *, offen: bool) -> Liste:
         html.append(danach)
     # Every part is template output (escaped there): the joined list is safe HTML.
     return Liste(mark_safe("".join(html)), offen)  # noqa: S308
+
+
+def filterformular(katalog, filterset, fehler, querystring: str, pfad: str) -> str:
+    """The filter form; ``filterset`` None: the page without parameters, whose form is kept per language."""
+    if filterset is None:
+        schluessel = ("filterformular", get_language() or "")
+        formular = katalog.ableitungen.get(schluessel)
+        if formular is None:
+            formular = katalog.ableitungen[schluessel] = _filterformular(seiten_auswahl(katalog), [], "", "")
+        return formular
+    return _filterformular(filterset.auswahl(), fehler, querystring, pfad)
+
+
+def _filterformular(auswahl, fehler, querystring, pfad) -> str:
+    kontext = {"auswahl": auswahl, "fehler": fehler, "querystring": querystring, "pfad": pfad}
+    return get_template(FILTERFORMULAR).render(kontext)
