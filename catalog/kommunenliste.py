@@ -10,6 +10,9 @@ the process per Landesstand and Katalogstand (``core.datenstand``: the newest ch
 it), so the whole list of another body of the same Land reads only the body's own statuses: still one query.
 Keyed by (id, transaction) of those entries, never by time; nothing is kept from inside a transaction; one entry
 per Land, the newest.
+
+The queries every page sends (the body with those above it, its own statuses, its Teilnahmen) are compiled by the
+ORM once (``core.vorbereitet``): compiling one costs several times what running it does.
 """
 
 import threading
