@@ -2,15 +2,18 @@
 
 A row is the same for every body except two cells, so it is rendered in parts, each through a template and each
 once: the row head (OZG-ID, name, LeiKa figures) per Leistung, Katalogstand and language, kept with the
-catalogue; the "Wer vollzieht hier" cell per level for the page's body (at most 16 per page); the status cell per
-combination of statuses (kept per language). A page of 557 rows joins 557 × 3 ready strings instead of rendering
-557 rows through the template engine.
+catalogue; the "Wer vollzieht hier" cell per level for the page's body, kept by what it shows (the bodies of a
+Kreis share their Kreis's and Land's cells); the status cell per combination of statuses (kept per language). A
+page of 557 rows joins 557 × 3 ready strings instead of rendering 557 rows through the template engine.
 
 The frame around the rows (a ``<details>`` per Themenfeld with its counts, a table per Lage with caption and head)
 is the template ``leistungen_gruppen.html``, rendered once per structure — the Themenfelder and Lagen shown, their
 counts, open or folded — and language, and kept with the catalogue: the whole list of every body of a Land has one
 structure (its counts of open Leistungen are the Land's), so its frame is rendered once per Land. The key is all
 the template reads, so a kept frame cannot be stale.
+
+The filter form above the list is the same on every page without parameters (nothing selected, nothing wrong,
+no "reset" link): rendered once per language and kept with the catalogue, whose Themenfelder and Lagen it offers.
 """
 
 import threading
@@ -23,6 +26,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from .choices import Anschlussstatus, UmsetzungsStatus
+from .filtersets.kommune import seiten_auswahl
 from .vollzieher import OFFENE_EBENEN
 
 KOPF = "catalog/includes/zeile_kopf.html"
@@ -30,11 +34,14 @@ WER = "catalog/includes/zeile_wer.html"
 STAND = "catalog/includes/zeile_stand.html"
 TABELLENKOPF = "catalog/includes/leistungen_kopf.html"
 GRUPPEN = "catalog/includes/leistungen_gruppen.html"
+FILTERFORMULAR = "catalog/includes/filterformular.html"
 #: Stands for a Lage's rows in the rendered frame: data in template output is escaped, so only a template can
 #: write a comment.
 ZEILEN = "<!--zeilen-->"
 #: Frames kept per catalogue: the whole lists (16 Länder × 2 languages × folded or open) and many filtered ones.
 RAHMEN_HOECHSTENS = 512
+#: "Wer vollzieht hier" cells kept (a few per body shown; the shared ones come back at once after emptying).
+WERZELLEN_HOECHSTENS = 4096
 
 
 def status_text(land_status, kommune_status, synthetisch: bool = False) -> str:
@@ -89,14 +96,24 @@ def _standzelle(land_status, kommune_status, synthetisch) -> str:
     return zelle
 
 
-def _werzellen(gebiet, vollzieher) -> dict[tuple[str, bool], str]:
-    vorlage = get_template(WER)
-    zellen = {}
-    for ebene, v in vollzieher.items():
-        link = v.gebiet.get_absolute_url() if v.gebiet is not None and v.gebiet.pk != gebiet.pk else ""
-        for abgeleitet in (True, False):
-            zellen[(ebene, abgeleitet)] = vorlage.render({"v": v, "link": link, "abgeleitet": abgeleitet})
-    return zellen
+_wer_sperre = threading.Lock()
+_werzellen: dict[tuple, str] = {}
+
+
+def _werzelle(gebiet, v, abgeleitet: bool) -> str:
+    """The "Wer vollzieht hier" cell of one level for the page's body, kept by all the template reads: it names
+    the body behind the level (the Kreis, the Land …), so the pages of many bodies share it."""
+    link = v.gebiet.get_absolute_url() if v.gebiet is not None and v.gebiet.pk != gebiet.pk else ""
+    schluessel = (get_language() or "", v.text, v.hinweis, link, abgeleitet)
+    zelle = _werzellen.get(schluessel)
+    if zelle is None:
+        zelle = get_template(WER).render({"v": v, "link": link, "abgeleitet": abgeleitet})
+        with _wer_sperre:
+            # Bounded: the cells naming one body alone (its own level) would otherwise grow with every body shown.
+            if len(_werzellen) >= WERZELLEN_HOECHSTENS:
+                _werzellen.clear()
+            _werzellen[schluessel] = zelle
+    return zelle
 
 
 class Liste(NamedTuple):
@@ -131,15 +148,20 @@ def liste(gebiet, zeilen, vollzieher, katalog, *, offen: bool) -> Liste:
     """The list grouped by Themenfeld and Lage (``zeilen`` in page order) as HTML; ``offen``: open every
     Themenfeld (else only a single one is)."""
     koepfe = _zeilenkoepfe(katalog)
-    wer = _werzellen(gebiet, vollzieher)
-    stand: dict[tuple, str] = {}  # this request's status cells: no language lookup per row
+    # This request's cells (no language lookup per row), each looked up when a row first needs it.
+    wer: dict[tuple, str] = {}
+    stand: dict[tuple, str] = {}
 
     def zeile(z) -> str:
+        schluessel = (z.ebene, z.abgeleitet)
+        werzelle = wer.get(schluessel)
+        if werzelle is None:
+            werzelle = wer[schluessel] = _werzelle(gebiet, vollzieher[z.ebene], z.abgeleitet)
         schluessel = (z.land_status, z.kommune_status, z.synthetisch)
         zelle = stand.get(schluessel)
         if zelle is None:
             zelle = stand[schluessel] = _standzelle(*schluessel)
-        return "".join((koepfe[z.leistung.pk], wer[(z.ebene, z.abgeleitet)], zelle))
+        return "".join((koepfe[z.leistung.pk], werzelle, zelle))
 
     struktur, je_lage = [], []
     for tf_name, tf_zeilen in groupby(zeilen, key=lambda z: z.leistung.themenfeld_name):
@@ -158,3 +180,19 @@ def liste(gebiet, zeilen, vollzieher, katalog, *, offen: bool) -> Liste:
         html.append(danach)
     # Every part is template output (escaped there): the joined list is safe HTML.
     return Liste(mark_safe("".join(html)), offen)  # noqa: S308
+
+
+def filterformular(katalog, filterset, fehler, querystring: str, pfad: str) -> str:
+    """The filter form; ``filterset`` None: the page without parameters, whose form is kept per language."""
+    if filterset is None:
+        schluessel = ("filterformular", get_language() or "")
+        formular = katalog.ableitungen.get(schluessel)
+        if formular is None:
+            formular = katalog.ableitungen[schluessel] = _filterformular(seiten_auswahl(katalog), [], "", "")
+        return formular
+    return _filterformular(filterset.auswahl(), fehler, querystring, pfad)
+
+
+def _filterformular(auswahl, fehler, querystring, pfad) -> str:
+    kontext = {"auswahl": auswahl, "fehler": fehler, "querystring": querystring, "pfad": pfad}
+    return get_template(FILTERFORMULAR).render(kontext)

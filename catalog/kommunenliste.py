@@ -10,6 +10,9 @@ the process per Landesstand and Katalogstand (``core.datenstand``: the newest ch
 it), so the whole list of another body of the same Land reads only the body's own statuses: still one query.
 Keyed by (id, transaction) of those entries, never by time; nothing is kept from inside a transaction; one entry
 per Land, the newest.
+
+The queries every page sends (the body with those above it, its own statuses, its Teilnahmen) are compiled by the
+ORM once (``core.vorbereitet``): compiling one costs several times what running it does.
 """
 
 import threading
@@ -22,6 +25,7 @@ from django.db.models import Count, Q
 from django.http import Http404
 
 from core.datenstand import Datenstand, Gebietsbereich
+from core.vorbereitet import Vorbereitet
 
 from .choices import Ebene
 from .leistungskatalog import Katalog, KatalogLeistung
@@ -31,22 +35,29 @@ from .vollzieher import verwaltung_von
 GUELTIGE_LAENGEN = (2, 3, 4, 5, 8, 9, 12)
 
 
+#: The body with the bodies above it, which its page names, by AGS (8 digits) or ARS (``by_schluessel``).
+_MIT_OBEREN = ("parent", "kreis", "land", "parent__parent")
+_GEBIET = {
+    spalte: Vorbereitet(
+        lambda wert, spalte=spalte: Gebietskoerperschaft.objects.filter(**{spalte: wert}).select_related(*_MIT_OBEREN),
+        str,
+    )
+    for spalte in ("ags", "ars")
+}
+
+
 def gebiet_or_404(schluessel: str) -> Gebietskoerperschaft:
     if not schluessel.isdigit() or len(schluessel) not in GUELTIGE_LAENGEN:
         raise Http404(
             f"„{schluessel}“ ist kein Gemeindeschlüssel (AGS, 8 Ziffern) und kein Regionalschlüssel "
             "(ARS, 2 bis 12 Ziffern)."
         )
-    try:
-        return (
-            Gebietskoerperschaft.objects.by_schluessel(schluessel)
-            .select_related("parent", "kreis", "land", "parent__parent")
-            .get()
-        )
-    except Gebietskoerperschaft.DoesNotExist:
-        raise Http404(
-            f"Im Gemeindeverzeichnis gibt es keine Gebietskörperschaft mit dem Schlüssel „{schluessel}“."
-        ) from None
+    gefunden = _GEBIET["ags" if len(schluessel) == 8 else "ars"](schluessel)
+    if not gefunden:
+        raise Http404(f"Im Gemeindeverzeichnis gibt es keine Gebietskörperschaft mit dem Schlüssel „{schluessel}“.")
+    if len(gefunden) > 1:
+        raise Gebietskoerperschaft.MultipleObjectsReturned(f"{len(gefunden)} Gebietskörperschaften „{schluessel}“")
+    return gefunden[0]
 
 
 #: What the list and its answer read of the body; any other field is deferred (loaded when read, as with only()).
@@ -229,15 +240,25 @@ def anzahl_abfragen(gebiet) -> dict[str, dict]:
     }
 
 
-def teilnahmen(gebiet):
-    """Participation in Themenfeldern and Labore of this Gebietskörperschaft and of those above it."""
+def _teilnahmen(bedingung):
     # Teilnahmen (themenfelder, a layer above) are reached through their relation to the Gebietskörperschaft.
     modell = Gebietskoerperschaft.teilnahmen.rel.related_model.objects
     qs = modell.select_related("themenfeld", "laborzuordnung__labor", "gebiet").order_by("themenfeld__name", "position")
+    return qs.filter(bedingung)
+
+
+#: A Land's own and those of every body in it; else those of the body and the (up to three) bodies above it.
+_TEILNAHMEN_IM_LAND = Vorbereitet(lambda land_id: _teilnahmen(Q(gebiet_id=land_id) | Q(gebiet__land_id=land_id)), int)
+_TEILNAHMEN_VON = Vorbereitet(lambda *ids: _teilnahmen(Q(gebiet_id__in=ids)), int, int, int, int)
+
+
+def teilnahmen(gebiet):
+    """Participation in Themenfeldern and Labore of this Gebietskörperschaft and of those above it."""
     if gebiet.ebene == Ebene.LAND:
-        return list(qs.filter(Q(gebiet=gebiet) | Q(gebiet__land=gebiet)))
+        return _TEILNAHMEN_IM_LAND(gebiet.pk)
     ids = [g.pk for g in (gebiet, verwaltung_von(gebiet), gebiet.kreis, gebiet.land) if g is not None]
-    return list(qs.filter(gebiet_id__in=ids))
+    # Always four ids (the body's own repeated): one query shape.
+    return _TEILNAHMEN_VON(*ids, *[gebiet.pk] * (4 - len(ids)))
 
 
 def umfeld(gebiet, titel):

@@ -4,8 +4,35 @@ from django.db.models import Count, Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.vorbereitet import Vorbereitet
+
 from .choices import Anschlussstatus, Ebene
 from .models import KommunaleUmsetzung
+
+#: The current statuses with their dates, counted.
+_STAND = Vorbereitet(
+    lambda kommune_id: (
+        KommunaleUmsetzung.objects.filter(kommune_id=kommune_id)
+        .order_by()
+        .values("status", "geplant_bis", "synthetisch")
+        .annotate(n=Count("pk"))
+    ),
+    int,
+)
+#: Per Leistung connected today, the first time the history shows it "angeschlossen".
+_ERSTMALS = Vorbereitet(
+    lambda kommune_id: (
+        KommunaleUmsetzung.history.filter(kommune_id=kommune_id, status=Anschlussstatus.ANGESCHLOSSEN)
+        .filter(
+            leistung__kommunale_umsetzungen__kommune_id=kommune_id,
+            leistung__kommunale_umsetzungen__status=Anschlussstatus.ANGESCHLOSSEN,
+        )
+        .order_by()
+        .values("leistung_id")
+        .annotate(erst=Min("history_date"))
+    ),
+    int,
+)
 
 
 def _quartal(tag) -> tuple[int, int]:
@@ -23,12 +50,7 @@ def kommunaler_plan(gebiet):
     """
     if gebiet.ebene not in (Ebene.KREIS, Ebene.GEMEINDEVERBAND, Ebene.GEMEINDE):
         return {}
-    stand = list(
-        KommunaleUmsetzung.objects.filter(kommune=gebiet)
-        .order_by()
-        .values("status", "geplant_bis", "synthetisch")
-        .annotate(n=Count("pk"))
-    )
+    stand = _STAND(gebiet.pk)
     if not stand:
         return {}
     je_status = dict.fromkeys(Anschlussstatus.values, 0)
@@ -38,16 +60,7 @@ def kommunaler_plan(gebiet):
         if z["status"] == Anschlussstatus.GEPLANT and z["geplant_bis"]:
             q = _quartal(z["geplant_bis"])
             geplant[q] = geplant.get(q, 0) + z["n"]
-    erstmals = (
-        KommunaleUmsetzung.history.filter(kommune_id=gebiet.pk, status=Anschlussstatus.ANGESCHLOSSEN)
-        .filter(
-            leistung__kommunale_umsetzungen__kommune=gebiet,
-            leistung__kommunale_umsetzungen__status=Anschlussstatus.ANGESCHLOSSEN,
-        )
-        .order_by()
-        .values("leistung_id")
-        .annotate(erst=Min("history_date"))
-    )
+    erstmals = _ERSTMALS(gebiet.pk)
     angeschlossen = {}
     for z in erstmals:
         q = _quartal(timezone.localtime(z["erst"]).date())

@@ -168,48 +168,9 @@ class KommuneLeistungFilterSet(ApiFilterSet):
                 self.form.add_error(name, _("Unbekannt: %(werte)s.") % {"werte": ", ".join(falsch)})
         return not self.form.errors
 
-    def _optionen(self, name):
-        katalog = self._katalog()
-        if name == "themenfeld":
-            return list(katalog.themenfelder)
-        if name == "lage":
-            return list(katalog.lagen)
-        if name == "status":
-            return STATUS_GRUPPEN
-        return list(self.filters[name].extra["choices"])
-
-    def _optionen_html(self, name, gewaehlt):
-        """The <option>s of one select, rendered once per Katalogstand, language and selected value."""
-        schluessel = ("optionen", get_language() or "", name, gewaehlt)
-        ablage = self._katalog().ableitungen
-        if schluessel not in ablage:
-            optionen = []
-            for wert, label in self._optionen(name):
-                if isinstance(label, list | tuple):
-                    optionen.append({"gruppe": wert, "optionen": [(w, lab, w == gewaehlt) for w, lab in label]})
-                else:
-                    optionen.append({"wert": wert, "label": label, "gewaehlt": wert == gewaehlt})
-            ablage[schluessel] = get_template(OPTIONEN).render({"optionen": optionen})
-        return ablage[schluessel]
-
     def auswahl(self) -> list[dict]:
-        """The page's selects: name, label, the empty choice and the options (grouped ones as optgroups)."""
-        felder = []
-        for name in SEITEN_FILTER:
-            gewaehlt = self.data.get(name, "") if self.data else ""
-            # Only an allowed value is remembered (a made-up one would grow the store).
-            if gewaehlt not in {w for w, _l in _flach(self._optionen(name))}:
-                gewaehlt = ""
-            felder.append(
-                {
-                    "name": name,
-                    "label": self.SEITEN_LABELS[name],
-                    "leer": self.LEER_LABELS[name],
-                    "optionen": self._optionen_html(name, gewaehlt),
-                    "fehler": " ".join(self.form.errors.get(name, [])) if self.is_bound else "",
-                }
-            )
-        return felder
+        """The page's selects for this FilterSet's values and errors (``seiten_auswahl``)."""
+        return seiten_auswahl(self._katalog(), self.data, self.form.errors if self.is_bound else {})
 
     def fehlermeldungen(self) -> list[str]:
         """One German sentence per invalid filter, naming the filter and the value that was sent."""
@@ -239,3 +200,53 @@ class KommuneLeistungFilterSet(ApiFilterSet):
             label = self.SEITEN_LABELS.get(name) or self.filters[name].label
             aktiv.append((str(label), ", ".join(str(a) for a in anzeige)))
         return aktiv
+
+
+def _optionen(katalog, name):
+    if name == "themenfeld":
+        return list(katalog.themenfelder)
+    if name == "lage":
+        return list(katalog.lagen)
+    if name == "status":
+        return STATUS_GRUPPEN
+    return list(KommuneLeistungFilterSet.base_filters[name].extra["choices"])
+
+
+def _optionen_html(katalog, name, gewaehlt):
+    """The <option>s of one select, rendered once per Katalogstand, language and selected value."""
+    schluessel = ("optionen", get_language() or "", name, gewaehlt)
+    ablage = katalog.ableitungen
+    if schluessel not in ablage:
+        optionen = []
+        for wert, label in _optionen(katalog, name):
+            if isinstance(label, list | tuple):
+                optionen.append({"gruppe": wert, "optionen": [(w, lab, w == gewaehlt) for w, lab in label]})
+            else:
+                optionen.append({"wert": wert, "label": label, "gewaehlt": wert == gewaehlt})
+        ablage[schluessel] = get_template(OPTIONEN).render({"optionen": optionen})
+    return ablage[schluessel]
+
+
+def seiten_auswahl(katalog, daten=None, fehler=None) -> list[dict]:
+    """The page's selects: name, label, the empty choice and the options (grouped ones as optgroups).
+
+    ``daten``: the request's parameters (the selected values), ``fehler``: the form's errors by field. Without
+    them (the unfiltered page) no FilterSet is needed: nothing is selected and nothing is wrong.
+    """
+    daten, fehler = daten or {}, fehler or {}
+    felder = []
+    for name in SEITEN_FILTER:
+        gewaehlt = daten.get(name, "")
+        # Only an allowed value is remembered (a made-up one would grow the store).
+        if gewaehlt not in {w for w, _l in _flach(_optionen(katalog, name))}:
+            gewaehlt = ""
+        felder.append(
+            {
+                "name": name,
+                "label": KommuneLeistungFilterSet.SEITEN_LABELS[name],
+                "leer": KommuneLeistungFilterSet.LEER_LABELS[name],
+                "optionen": _optionen_html(katalog, name, gewaehlt),
+                "fehler": " ".join(fehler.get(name, [])),
+            }
+        )
+    return felder

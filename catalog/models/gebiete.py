@@ -1,6 +1,9 @@
+from functools import lru_cache
+
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from ..choices import LAND_KUERZEL, Ebene, Textkennzeichen
@@ -108,7 +111,7 @@ class Gebietskoerperschaft(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("kommune", args=[self.schluessel])
+        return _seite(get_script_prefix(), get_urlconf(), get_language(), self.schluessel)
 
     @property
     def land_kuerzel(self) -> str:
@@ -118,3 +121,10 @@ class Gebietskoerperschaft(models.Model):
     def schluessel(self) -> str:
         """The key people know: AGS for a Gemeinde, the Regionalschlüssel otherwise."""
         return self.ags or self.ars
+
+
+@lru_cache(maxsize=8192)
+def _seite(praefix, urlconf, sprache, schluessel) -> str:
+    """The page of a body, kept by all that ``reverse`` reads: a Kommune page links its Kreis, Land and Verband
+    several times (and every page of a Land the same few), and each ``reverse`` costs tens of microseconds."""
+    return reverse("kommune", args=[schluessel])

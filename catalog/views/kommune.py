@@ -17,7 +17,7 @@ from core.seitencache import oeffentliche_seite
 
 from .. import kommunenliste
 from ..choices import Ebene, EffektiveEbene
-from ..darstellung import liste, status_text
+from ..darstellung import filterformular, liste, status_text
 from ..filtersets.kommune import KommuneLeistungFilterSet
 from ..importers.formate import ZustaendigkeitFormat
 from ..leistungskatalog import katalog_der_anfrage
@@ -46,13 +46,16 @@ def _bereich(request, schluessel, **kwargs):
 def _liste(request, gebiet):
     """The FilterSet of the body's list, its rows in page order (none if a filter is invalid), its errors.
 
-    Without a filter in use the rows are the whole list (``kommunenliste.ganze_liste``: the Land's part kept in
-    memory); with one, the FilterSet's filters applied to the body's list in one query.
+    Without parameters the rows are the whole list (``kommunenliste.ganze_liste``: the Land's part kept in memory)
+    and there is nothing to filter: no FilterSet (None). With a filter in use, the FilterSet's filters applied to
+    the body's list in one query.
     """
-    filterset = KommuneLeistungFilterSet(request.GET or None, queryset=Leistung.objects.all(), request=request)
-    if filterset.is_bound and not filterset.is_valid():
-        return filterset, [], filterset.fehlermeldungen()
     katalog = katalog_der_anfrage(request)
+    if not request.GET:
+        return None, kommunenliste.ganze_liste(gebiet, katalog, datenstand_der_anfrage(request)), []
+    filterset = KommuneLeistungFilterSet(request.GET, queryset=Leistung.objects.all(), request=request)
+    if not filterset.is_valid():
+        return filterset, [], filterset.fehlermeldungen()
     if filterset.aktive_filter():
         gefiltert = filterset.filter_queryset(Leistung.objects.fuer_kommune(gebiet))
         return filterset, kommunenliste.zeilen(kommunenliste.werte(gefiltert), katalog), []
@@ -75,19 +78,20 @@ def _kommune_seite(request, schluessel, *, druck):
     verwaltung = verwaltung_von(gebiet)
     vollzieher = vollzieher_je_ebene(gebiet)
     filterset, zeilen, fehler = _liste(request, gebiet)
-    aktive_filter = [] if fehler else filterset.aktive_filter()
+    aktive_filter = filterset.aktive_filter() if filterset is not None and not fehler else []
     # The whole list's counts: from its rows when it is shown whole, else one aggregate query.
     anzahl = (
         kommunenliste.anzahl_abfragen(gebiet) if fehler or aktive_filter else kommunenliste.anzahl_aus_zeilen(zeilen)
     )
     je_ebene = zaehlung(anzahl, vollzieher)
     # Folded by default: the answer comes first, the full list of 557 stays one click away per Themenfeld.
-    gruppiert = liste(gebiet, zeilen, vollzieher, katalog_der_anfrage(request), offen=druck or bool(aktive_filter))
+    katalog = katalog_der_anfrage(request)
+    gruppiert = liste(gebiet, zeilen, vollzieher, katalog, offen=druck or bool(aktive_filter))
+    querystring = request.GET.urlencode()
     kontext = {
         "gebiet": gebiet,
         "verwaltung": verwaltung,
-        "filter": filterset,
-        "auswahl": filterset.auswahl(),
+        "filterformular": "" if druck else filterformular(katalog, filterset, fehler, querystring, request.path),
         "fehler": fehler,
         "aktive_filter": aktive_filter,
         "zeilen": zeilen,
@@ -95,7 +99,7 @@ def _kommune_seite(request, schluessel, *, druck):
         "zaehlung": je_ebene,
         "antwort": antwort_zuerst(gebiet, verwaltung, je_ebene),
         "teilnahmen": kommunenliste.teilnahmen(gebiet),
-        "querystring": request.GET.urlencode(),
+        "querystring": querystring,
         "druck": druck,
         # The time of the last committed change that can change this page (its Datenstand, ETag/Last-Modified).
         "datenstand": datetime.fromtimestamp(datenstand_der_anfrage(request).last_modified, tz=UTC),

@@ -1,0 +1,100 @@
+"""A QuerySet compiled by the ORM once and run again with other values: for the hot read paths of public pages.
+
+Compiling a query with a few joins (``select_related``, aggregates) costs about a millisecond of CPU; running the
+finished SQL costs a fifth of that. ``Vorbereitet`` builds its QuerySet once, with stand-in values, lets the ORM
+compile it, and finds the stand-ins among the SQL's parameters; each call sends that SQL with the call's values
+in their places and turns the rows into what the QuerySet would give — model instances (with what
+``select_related`` joined), dicts for ``values()``, tuples for ``values_list()`` — through the same compiler:
+same SQL, same converters, same objects, one query as before.
+
+The QuerySet must use its values only as plain parameters (``=``, ``IN``), each stand-in coming back unchanged;
+otherwise building it fails at once (a stand-in that a lookup rewrote, e.g. ``startswith``, is not found).
+"""
+
+import threading
+from itertools import count
+
+from django.db import connections
+from django.db.models.query import ModelIterable, ValuesIterable, ValuesListIterable, get_related_populators
+
+#: Stand-ins no real value equals: negative ids, strings with a NUL (neither can be stored).
+_nummern = count(1)
+
+
+def _platzhalter(art):
+    nummer = next(_nummern)
+    return -(10**15) - nummer if art is int else f"\x00platzhalter-{nummer}\x00"
+
+
+class Vorbereitet:
+    """``bauen(*werte)`` → the QuerySet; ``arten``: the type of each value (``int`` or ``str``).
+
+    Called with the values, it returns the rows as a list, like ``list(bauen(*werte))``.
+    """
+
+    def __init__(self, bauen, *arten):
+        self._bauen = bauen
+        self._arten = arten
+        self._sperre = threading.Lock()
+        self._fertig: tuple | None = None
+
+    def _uebersetzen(self) -> tuple:
+        platzhalter = [_platzhalter(art) for art in self._arten]
+        queryset = self._bauen(*platzhalter)
+        if queryset._prefetch_related_lookups or queryset._known_related_objects:
+            raise ValueError("Vorbereitet: prefetch_related and related managers are not supported")
+        compiler = queryset.query.get_compiler(using=queryset.db)
+        sql, params = compiler.as_sql()
+        stellen = []
+        for index, wert in enumerate(platzhalter):
+            gefunden = [pos for pos, p in enumerate(params) if p == wert]
+            if not gefunden:
+                raise ValueError(f"Vorbereitet: value {index} is not a plain parameter of the query")
+            stellen.extend((pos, index) for pos in gefunden)
+        iterable = queryset._iterable_class
+        if iterable is ModelIterable:
+            klass_info, select = compiler.klass_info, compiler.select
+            start, ende = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+            modell = (
+                klass_info["model"],
+                start,
+                ende,
+                [f[0].target.attname for f in select[start:ende]],
+                get_related_populators(klass_info, select, queryset.db),
+                compiler.annotation_col_map,
+            )
+        elif iterable is ValuesIterable:
+            query = queryset.query
+            modell = [*query.extra_select, *query.values_select, *query.annotation_select]
+        elif iterable is ValuesListIterable and not queryset.query.annotation_select:
+            modell = None
+        else:
+            raise ValueError(f"Vorbereitet: {iterable.__name__} is not supported")
+        return queryset.db, compiler, sql, tuple(params), tuple(stellen), iterable, modell
+
+    def __call__(self, *werte) -> list:
+        if self._fertig is None:
+            with self._sperre:
+                if self._fertig is None:
+                    self._fertig = self._uebersetzen()
+        db, compiler, sql, params, stellen, iterable, modell = self._fertig
+        params = list(params)
+        for pos, index in stellen:
+            params[pos] = werte[index]
+        with connections[db].cursor() as cursor:
+            cursor.execute(sql, params)
+            zeilen = compiler.results_iter([cursor.fetchall()])
+        if iterable is ValuesListIterable:
+            return list(map(tuple, zeilen))
+        if iterable is ValuesIterable:
+            return [dict(zip(modell, zeile, strict=True)) for zeile in zeilen]
+        klasse, start, ende, felder, populatoren, annotationen = modell
+        objekte = []
+        for zeile in zeilen:
+            objekt = klasse.from_db(db, felder, zeile[start:ende])
+            for populator in populatoren:
+                populator.populate(zeile, objekt)
+            for name, pos in annotationen.items():
+                setattr(objekt, name, zeile[pos])
+            objekte.append(objekt)
+        return objekte
