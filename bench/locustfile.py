@@ -48,11 +48,23 @@ def zaehlen(antwort, schluessel):
         GESEHEN.add(schluessel)
 
 
+#: Latencies (ms) of every request but the trivial view's, and of the trivial view asked alongside: the overall p95
+#: is compared with the trivial view's under the same load at the same time (bench_load prints both ratios).
+ZEITEN: dict[str, list[float]] = {"mischung": [], "trivial": []}
+TRIVIAL = "trivial /api/v1/ping/ (in der Mischung)"
+
+
+@events.request.add_listener
+def _zeit(name, response_time, exception, **kwargs):
+    if exception is None:
+        ZEITEN["trivial" if name == TRIVIAL else "mischung"].append(response_time)
+
+
 @events.quitting.add_listener
 def _schreiben(environment, **kwargs):
     if os.environ.get("OZG_BENCH_ZAEHLER"):
         with open(os.environ["OZG_BENCH_ZAEHLER"], "w") as f:
-            json.dump(ZAEHLER, f)
+            json.dump({**ZAEHLER, "zeiten": ZEITEN}, f)
 
 
 class Besucher(HttpUser):
@@ -64,6 +76,10 @@ class Besucher(HttpUser):
         sprache = random.choice(SPRACHEN)
         kopf = {"Accept-Language": sprache, "X-Forwarded-For": besucher_adresse()}
         zaehlen(self.client.get(pfad, name=name, headers=kopf), (pfad, sprache))
+
+    @task(1)
+    def trivial(self):
+        self.client.get("/api/v1/ping/", name=TRIVIAL, headers={"X-Forwarded-For": besucher_adresse()})
 
     @task(6)
     def kommune(self):
