@@ -2,6 +2,7 @@
 
 from django.db import transaction
 from django.http import HttpResponseNotModified, JsonResponse
+from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date, parse_etags, parse_http_date_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -99,9 +100,9 @@ class ConditionalGetMixin:
             response["ETag"] = etag
             response["Last-Modified"] = http_date(last_modified)
             response["Cache-Control"] = CACHE_CONTROL
-        vary = response.get("Vary")
         # Accept-Encoding: a stored answer is sent gzip-encoded to clients that accept it (core.seitencache).
-        response["Vary"] = f"{vary}, Accept, Accept-Encoding" if vary else "Accept, Accept-Encoding"
+        # patch_vary_headers: each name once (DRF's negotiation may have added Accept already).
+        patch_vary_headers(response, ("Accept", "Accept-Encoding"))
         return response
 
 
