@@ -21,7 +21,7 @@ from django.db.models.functions import Greatest
 from django.urls import reverse
 
 from core import relay, vorrat
-from core.datenstand import SEITENFREMDE_MODELLE, STRUKTUR_MODELLE
+from core.datenstand import ARS_PRAEFIXE, SEITENFREMDE_MODELLE, STRUKTUR_MODELLE
 from core.models import Aenderung, Neubauauftrag
 
 from .models import Gebietskoerperschaft
@@ -30,8 +30,6 @@ logger = logging.getLogger(__name__)
 
 AUFTRAG = "seitenvorrat"
 TASK = "catalog.seitenvorrat"
-#: The ARS prefixes of the bodies above a body (Land, Regierungsbezirk, Region, Kreis, Verband).
-PRAEFIXE = (2, 3, 4, 5, 9)
 
 
 def an() -> bool:
@@ -55,9 +53,9 @@ def betroffen(eintraege) -> set[str] | None:
             return None
         unten.add(gebiet_ars)
         if modell in STRUKTUR_MODELLE:
-            oben.update(gebiet_ars[:n] for n in PRAEFIXE if n < len(gebiet_ars))
+            oben.update(gebiet_ars[:n] for n in ARS_PRAEFIXE if n < len(gebiet_ars))
     alle = Gebietskoerperschaft.objects.values_list("ars", flat=True)
-    return {ars for ars in alle if ars in oben or any(ars[:n] in unten for n in (*PRAEFIXE, 12))}
+    return {ars for ars in alle if ars in oben or any(ars[:n] in unten for n in ARS_PRAEFIXE)}
 
 
 def koerper(ars: set[str] | None) -> list[str]:

@@ -109,7 +109,7 @@ def aktueller_datenstand() -> Datenstand:
 
 
 #: The ARS prefixes of the bodies above (and the body itself): Land, Regierungsbezirk, Region, Kreis, Verband.
-_PRAEFIXE = (2, 3, 4, 5, 9, 12)
+ARS_PRAEFIXE = (2, 3, 4, 5, 9, 12)
 
 
 def _beide(vorlage: str, verbinden: str) -> str:
@@ -124,7 +124,7 @@ def _bereich_sql(bereich: Gebietsbereich) -> tuple[str, list]:
     migrations 0007–0009)."""
     if connection.vendor == "postgresql":
         # One lateral "newest entry" per prefix: PostgreSQL plans it once (a MAX per prefix would each be a plan).
-        praefixe = ", ".join(f"({n})" for n in _PRAEFIXE)
+        praefixe = ", ".join(f"({n})" for n in ARS_PRAEFIXE)
         oben = _beide(
             """(SELECT MAX(y.id) FROM p CROSS JOIN LATERAL (
                 SELECT id FROM core_aenderung WHERE gebiet_ars = p.ars AND {modell} ORDER BY id DESC LIMIT 1) y)""",
@@ -153,7 +153,7 @@ def _bereich_sql(bereich: Gebietsbereich) -> tuple[str, list]:
         ars = f"({bereich.ars_sql})"
         teile = [
             _beide(f"SELECT MAX(id) FROM core_aenderung WHERE gebiet_ars = substr({ars}, 1, {n}) AND {{modell}}", "|")
-            for n in _PRAEFIXE
+            for n in ARS_PRAEFIXE
         ]
         teile = [t for paar in teile for t in paar.split("|")]
         teile += [

@@ -101,3 +101,17 @@ def caches_wie_ausserhalb_einer_transaktion(monkeypatch):
     yield
     monkeypatch.undo()
     cache.delete_many(geschrieben)
+
+
+@pytest.fixture
+def im_speicher(monkeypatch):
+    """Outside a transaction (as in production) the catalogue and the Land's part are kept. Tests run inside one,
+    so only the two guards are told they are outside; what was kept is dropped afterwards."""
+    from catalog import kommunenliste, leistungskatalog
+
+    draussen = SimpleNamespace(in_atomic_block=False)
+    monkeypatch.setattr(leistungskatalog, "connection", draussen)
+    monkeypatch.setattr(kommunenliste, "connection", draussen)
+    yield
+    leistungskatalog._gespeichert = None
+    kommunenliste._laender.clear()

@@ -48,23 +48,7 @@ def test_detail_query_count(api, url, anzahl, django_assert_num_queries):
         assert api.get(url).status_code == 200
 
 
-@pytest.fixture
-def landesteil_im_speicher(monkeypatch):
-    """Outside a transaction (as in production) the catalogue and the Land's part are kept; tests run inside one,
-    so only the two guards are told they are outside."""
-    from types import SimpleNamespace
-
-    from catalog import kommunenliste, leistungskatalog
-
-    draussen = SimpleNamespace(in_atomic_block=False)
-    monkeypatch.setattr(leistungskatalog, "connection", draussen)
-    monkeypatch.setattr(kommunenliste, "connection", draussen)
-    yield
-    leistungskatalog._gespeichert = None
-    kommunenliste._laender.clear()
-
-
-def test_kommune_list_from_the_kept_land_part(api, landesteil_im_speicher, django_assert_num_queries):
+def test_kommune_list_from_the_kept_land_part(api, im_speicher, django_assert_num_queries):
     """Datenstand, body, the body's statuses: whatever the page, its size or the format; none past the end."""
     assert api.get("/api/v1/kommunen/01061046/leistungen/").status_code == 200  # keeps Schleswig-Holstein's part
     for query in ("", "page=2", "page_size=1000", "page_size=7&page=80", "format=csv", "format=xlsx"):

@@ -6,7 +6,6 @@ Runs on SQLite and on PostgreSQL (the CI variant with DATABASE_URL): the Landess
 
 import datetime
 from itertools import groupby
-from types import SimpleNamespace
 
 from django.template.loader import get_template
 from django.test import RequestFactory
@@ -15,7 +14,7 @@ from django.utils.safestring import mark_safe
 
 import pytest
 
-from catalog import darstellung, kommunenliste, leistungskatalog
+from catalog import darstellung, kommunenliste
 from catalog.choices import UmsetzungsStatus, VollzugsEbene
 from catalog.filtersets.kommune import KommuneLeistungFilterSet
 from catalog.leistungskatalog import katalog_der_anfrage
@@ -30,18 +29,6 @@ HEILIGENSTEDTEN = "01061034"
 KREIS = "01061"
 LAND = "01"
 MUENCHEN = "09162000"
-
-
-@pytest.fixture
-def im_speicher(monkeypatch):
-    """Outside a transaction (as in production) the catalogue and the Land's part are kept. Tests run inside one,
-    so only the two guards are told they are outside; what was kept is dropped afterwards."""
-    draussen = SimpleNamespace(in_atomic_block=False)
-    monkeypatch.setattr(leistungskatalog, "connection", draussen)
-    monkeypatch.setattr(kommunenliste, "connection", draussen)
-    yield
-    leistungskatalog._gespeichert = None
-    kommunenliste._laender.clear()
 
 
 def _anfrage(schluessel):

@@ -134,6 +134,13 @@ def test_what_a_change_renews():
     assert vorrat.betroffen([("", "berichte.AktuellerBericht")]) == set()
 
 
+def test_the_task_refuses_an_argument_it_cannot_read(vorrat_an):
+    from catalog.tasks import seitenvorrat  # noqa: PLC0415
+
+    with pytest.raises(ValueError, match="„alle“ muss true oder false sein"):
+        seitenvorrat.apply(kwargs={"alle": "ja"}).get()
+
+
 def test_off_by_default_and_the_command_says_so(settings):
     settings.SEITEN_VORRAT = "aus"
     vorrat.verarbeiten(list(Aenderung.objects.order_by("-id")[:1]))
