@@ -144,40 +144,60 @@ def _rahmen(katalog, struktur: tuple, offen: bool) -> list[str]:
     return teile
 
 
-def liste(gebiet, zeilen, vollzieher, katalog, *, offen: bool) -> Liste:
-    """The list grouped by Themenfeld and Lage (``zeilen`` in page order) as HTML; ``offen``: open every
-    Themenfeld (else only a single one is)."""
-    koepfe = _zeilenkoepfe(katalog)
-    # This request's cells (no language lookup per row), each looked up when a row first needs it.
-    wer: dict[tuple, str] = {}
-    stand: dict[tuple, str] = {}
+def _vorlage(landesteil, katalog, offen: bool):
+    """The list's HTML around the body's cells, for the rows of ``landesteil`` in this language: per row the HTML
+    before its "Wer vollzieht hier" cell (the frame up to a Lage's first row, the row head), what chooses its two
+    cells (Leistung pk, level and whether derived, the Land's status); then the rest of the frame.
 
-    def zeile(z) -> str:
-        schluessel = (z.ebene, z.abgeleitet)
-        werzelle = wer.get(schluessel)
-        if werzelle is None:
-            werzelle = wer[schluessel] = _werzelle(gebiet, vollzieher[z.ebene], z.abgeleitet)
-        schluessel = (z.land_status, z.kommune_status, z.synthetisch)
-        zelle = stand.get(schluessel)
-        if zelle is None:
-            zelle = stand[schluessel] = _standzelle(*schluessel)
-        return "".join((koepfe[z.leistung.pk], werzelle, zelle))
-
+    Derived from the rows alone, so kept with a kept Land part (``catalog.kommunenliste``): the whole list of every
+    body of a Land is cut once per language and Landesstand, and its bodies only add their cells.
+    """
+    schluessel = ("vorlage", get_language() or "", offen)
+    eigene_ableitung = landesteil.katalog is katalog
+    if eigene_ableitung and schluessel in landesteil.ableitungen:
+        return landesteil.ableitungen[schluessel]
+    koepfe, leistungen = _zeilenkoepfe(katalog), katalog.leistungen
     struktur, je_lage = [], []
-    for tf_name, tf_zeilen in groupby(zeilen, key=lambda z: z.leistung.themenfeld_name):
+    for tf_name, tf_zeilen in groupby(landesteil.zeilen, key=lambda z: leistungen[z.pk].themenfeld_name):
         tf_zeilen = list(tf_zeilen)
         lagen = []
-        for lage_name, lage_zeilen in groupby(tf_zeilen, key=lambda z: z.leistung.lage_name):
+        for lage_name, lage_zeilen in groupby(tf_zeilen, key=lambda z: leistungen[z.pk].lage_name):
             lage_zeilen = list(lage_zeilen)
             lagen.append((lage_name, len(lage_zeilen)))
             je_lage.append(lage_zeilen)
         struktur.append((tf_name, len(tf_zeilen), sum(z.ebene in OFFENE_EBENEN for z in tf_zeilen), tuple(lagen)))
     offen = offen or len(struktur) == 1
     teile = _rahmen(katalog, tuple(struktur), offen)
-    html = [teile[0]]
-    for lage_zeilen, danach in zip(je_lage, teile[1:], strict=True):
-        html.extend(map(zeile, lage_zeilen))
-        html.append(danach)
+    zeilen = [
+        ((teile[i] if erste else "") + koepfe[z.pk], z.pk, (z.ebene, z.abgeleitet), z.land_status)
+        for i, lage_zeilen in enumerate(je_lage)
+        for erste, z in zip([True] + [False] * (len(lage_zeilen) - 1), lage_zeilen, strict=True)
+    ]
+    vorlage = (zeilen, teile[-1], offen)
+    if eigene_ableitung:
+        landesteil.ableitungen[schluessel] = vorlage
+    return vorlage
+
+
+def liste(gebiet, kommuneliste, vollzieher, katalog, *, offen: bool) -> Liste:
+    """The list (a ``catalog.kommunenliste.Kommuneliste`` in page order) grouped by Themenfeld and Lage as HTML;
+    ``offen``: open every Themenfeld (else only a single one is)."""
+    zeilen, schluss, offen = _vorlage(kommuneliste.landesteil, katalog, offen)
+    eigene, ohne = kommuneliste.eigene, (None, False)
+    # This request's cells (no language lookup per row), each looked up when a row first needs it.
+    wer: dict[tuple, str] = {}
+    stand: dict[tuple, str] = {}
+    html = []
+    for vor, pk, wer_schluessel, land_status in zeilen:
+        werzelle = wer.get(wer_schluessel)
+        if werzelle is None:
+            werzelle = wer[wer_schluessel] = _werzelle(gebiet, vollzieher[wer_schluessel[0]], wer_schluessel[1])
+        stand_schluessel = (land_status, *eigene.get(pk, ohne))
+        standzelle = stand.get(stand_schluessel)
+        if standzelle is None:
+            standzelle = stand[stand_schluessel] = _standzelle(*stand_schluessel)
+        html += (vor, werzelle, standzelle)
+    html.append(schluss)
     # Every part is template output (escaped there): the joined list is safe HTML.
     return Liste(mark_safe("".join(html)), offen)  # noqa: S308
 

@@ -25,7 +25,7 @@ from django.db.models import Count, Q
 from django.http import Http404
 
 from core.datenstand import Datenstand, Gebietsbereich
-from core.vorbereitet import Vorbereitet
+from core.vorbereitet import Vorbereitet, vorbereiteter_cursor
 
 from .choices import Ebene
 from .leistungskatalog import Katalog, KatalogLeistung
@@ -129,59 +129,142 @@ class Landeszeile(NamedTuple):
     land_reifegrad: int | None
 
 
+#: A row without a status of the body's own: (Anschlussstatus, synthetisch).
+OHNE_EIGENEN = (None, False)
+
+
+class Landesteil:
+    """The rows of a list without the body's own statuses, in page order: what the whole list is in every body of
+    a Land (kept per Land, see ``_landesteil``), or the rows of one filtered list.
+
+    ``ableitungen`` is a free slot for what the presentation derives from exactly these rows and ``katalog``
+    (``catalog.darstellung``: the list's HTML around the body's cells, per language): a kept Land part carries
+    it to the next body of the Land, so that work is done once per Land, Landesstand and Katalogstand.
+    """
+
+    __slots__ = ("katalog", "zeilen", "ableitungen", "_nach_ozg", "_anzahl")
+
+    def __init__(self, katalog: Katalog, zeilen: tuple[Landeszeile, ...]):
+        self.katalog, self.zeilen, self.ableitungen = katalog, zeilen, {}
+        self._nach_ozg = self._anzahl = None
+
+    def nach_ozg_id(self) -> tuple[Landeszeile, ...]:
+        """The rows in the API's default order (OZG-ID)."""
+        if self._nach_ozg is None:
+            leistungen = self.katalog.leistungen
+            self._nach_ozg = tuple(sorted(self.zeilen, key=lambda z: leistungen[z.pk].ozg_id))
+        return self._nach_ozg
+
+    def anzahl(self) -> tuple[dict[int, str], dict[str, tuple[int, int]]]:
+        """Leistung pk → level, and per level (rows, recorded by the Land-Redaktion)."""
+        if self._anzahl is None:
+            je_ebene: dict[str, list[int]] = {}
+            for z in self.zeilen:
+                n = je_ebene.setdefault(z.ebene, [0, 0])
+                n[0] += 1
+                n[1] += not z.abgeleitet
+            self._anzahl = ({z.pk: z.ebene for z in self.zeilen}, {e: tuple(n) for e, n in je_ebene.items()})
+        return self._anzahl
+
+
+class Kommuneliste(Sequence):
+    """A body's list: its Land part (shared by the bodies of the Land) and its own statuses (Leistung pk →
+    (status, synthetisch)). Rows (``KommuneZeile``) are built when read; the page reads the parts instead
+    (``catalog.darstellung.liste``, ``anzahl``, ``synthetisch``)."""
+
+    def __init__(self, landesteil: Landesteil, eigene: dict[int, tuple[str, bool]]):
+        self.landesteil, self.eigene = landesteil, eigene
+
+    def __len__(self):
+        return len(self.landesteil.zeilen)
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : (index + 1) or None][0]
+        return _mit_eigenen(self.landesteil.katalog, self.landesteil.zeilen[index], self.eigene)
+
+    def __iter__(self):
+        return iter(self[:])
+
+    def anzahl(self) -> dict[str, dict]:
+        """Per-level counts of this list: rows, recorded by the Land-Redaktion, with a status of the body's own."""
+        ebene_je_pk, je_ebene = self.landesteil.anzahl()
+        anzahl = {e: {"n": n, "erfasst": erfasst, "kommune_erfasst": 0} for e, (n, erfasst) in je_ebene.items()}
+        for pk, (status, _synthetisch) in self.eigene.items():
+            ebene = ebene_je_pk.get(pk)
+            if ebene is not None and status is not None:
+                anzahl[ebene]["kommune_erfasst"] += 1
+        return anzahl
+
+    @property
+    def synthetisch(self) -> int:
+        """How many of the body's statuses in this list are synthetic (load tests only)."""
+        ebene_je_pk = self.landesteil.anzahl()[0]
+        return sum(synthetisch for pk, (_status, synthetisch) in self.eigene.items() if pk in ebene_je_pk)
+
+
+def aus_werten(tupel, katalog: Katalog) -> Kommuneliste:
+    """A (filtered) list from ``werte`` tuples, in the page's order (Themenfeld, Lage, OZG-ID)."""
+    leistungen, land, eigene = katalog.leistungen, [], {}
+    for pk, ebene, erfasst, land_status, reifegrad, kommune, synthetisch in tupel:
+        land.append(Landeszeile(pk, ebene, erfasst is None, land_status, reifegrad))
+        if kommune is not None:
+            eigene[pk] = (kommune, bool(synthetisch))
+    land.sort(key=lambda z: leistungen[z.pk].position)
+    return Kommuneliste(Landesteil(katalog, tuple(land)), eigene)
+
+
 _sperre = threading.Lock()
-#: Land pk → ((Landesstand, Katalogstand), its rows in page order, the same rows in the API's order (OZG-ID)).
-_laender: dict[int, tuple[tuple, tuple[Landeszeile, ...], tuple[Landeszeile, ...]]] = {}
+#: Land pk → ((Landesstand, Katalogstand), its Land part).
+_laender: dict[int, tuple[tuple, Landesteil]] = {}
 
 
-def _landesteil(gebiet, katalog: Katalog, stand: Datenstand):
-    """The kept Land part of ``gebiet`` at ``stand``, or else the whole list by its one query (then kept)."""
+def _landesteil(gebiet, katalog: Katalog, stand: Datenstand) -> Landesteil | Kommuneliste:
+    """The kept Land part of ``gebiet`` at ``stand``, or else the whole list by its one query (its Land part then
+    kept for the next body of the Land)."""
     land_id = gebiet.pk if gebiet.land_id is None else gebiet.land_id
     # The Landesstand names the entries of the body whose ARS are the first two digits of this one's: its Land.
     im_land = stand.land is not None and (gebiet.land_id is not None or gebiet.ebene == Ebene.LAND)
     schluessel = (stand.land, stand.katalog)
     gespeichert = _laender.get(land_id)
-    if im_land and gespeichert is not None and gespeichert[0] == schluessel:
-        return gespeichert, None
-    alle = zeilen(werte(Leistung.objects.fuer_kommune(gebiet)), katalog)
+    if im_land and gespeichert is not None and gespeichert[0] == schluessel and gespeichert[1].katalog is katalog:
+        return gespeichert[1]
+    alle = aus_werten(werte(Leistung.objects.fuer_kommune(gebiet)), katalog)
     if im_land and not connection.in_atomic_block:
-        land = tuple(Landeszeile(z.leistung.pk, *z[1:5]) for z in alle)
-        nach_ozg = tuple(sorted(land, key=lambda z: katalog.leistungen[z.pk].ozg_id))
         with _sperre:
-            _laender[land_id] = (schluessel, land, nach_ozg)
-    return None, alle
+            _laender[land_id] = (schluessel, alle.landesteil)
+    return alle
 
 
 def _eigene(gebiet) -> dict[int, tuple[str, bool]]:
     """The body's own statuses, Leistung pk → (status, synthetisch): one query.
 
-    Plain SQL: composing the ORM query cost more CPU than the database took to answer it (~550 rows).
+    Plain SQL: composing the ORM query cost more CPU than the database took to answer it (~550 rows); prepared,
+    like the page's other fixed queries (``core.vorbereitet``).
     """
     tabelle = KommunaleUmsetzung._meta.db_table
-    with connections[KommunaleUmsetzung.objects.db].cursor() as cursor:
+    with vorbereiteter_cursor(KommunaleUmsetzung.objects.db) as cursor:
         cursor.execute(f"SELECT leistung_id, status, synthetisch FROM {tabelle} WHERE kommune_id = %s", [gebiet.pk])
         return {pk: (status, bool(synthetisch)) for pk, status, synthetisch in cursor.fetchall()}
 
 
-def _mit_eigenen(gebiet, katalog: Katalog, land: Iterable[Landeszeile]) -> list[KommuneZeile]:
-    """Rows of (a part of) the kept Land part with the body's own statuses."""
-    eigene, leistungen, ohne = _eigene(gebiet), katalog.leistungen, (None, False)
-    return [KommuneZeile(leistungen[z.pk], *z[1:], *eigene.get(z.pk, ohne)) for z in land]
+def _mit_eigenen(katalog: Katalog, land: Iterable[Landeszeile], eigene) -> list[KommuneZeile]:
+    """Rows of (a part of) a Land part with the body's own statuses."""
+    leistungen = katalog.leistungen
+    return [KommuneZeile(leistungen[z.pk], *z[1:], *eigene.get(z.pk, OHNE_EIGENEN)) for z in land]
 
 
-def ganze_liste(gebiet, katalog: Katalog, stand: Datenstand) -> list[KommuneZeile]:
-    """The whole list of ``gebiet`` in page order, the same rows as ``zeilen(werte(fuer_kommune(gebiet)), …)``.
+def ganze_liste(gebiet, katalog: Katalog, stand: Datenstand) -> Kommuneliste:
+    """The whole list of ``gebiet`` in page order, the same rows as ``aus_werten(werte(fuer_kommune(gebiet)), …)``.
 
     With the Land's part kept for ``stand``: the body's own statuses (one query of its KommunaleUmsetzung rows);
     else the one query of the whole list, whose Land part is kept for the next body of the Land.
     """
-    gespeichert, alle = _landesteil(gebiet, katalog, stand)
-    if gespeichert is None:
-        return alle
-    return _mit_eigenen(gebiet, katalog, gespeichert[1])
+    teil = _landesteil(gebiet, katalog, stand)
+    return teil if isinstance(teil, Kommuneliste) else Kommuneliste(teil, _eigene(gebiet))
 
 
-def nach_ozg_id(alle: list[KommuneZeile]) -> list[KommuneZeile]:
+def nach_ozg_id(alle) -> list[KommuneZeile]:
     """The API's default order."""
     return sorted(alle, key=attrgetter("leistung.ozg_id"))
 
@@ -205,7 +288,7 @@ class NachOzgId(Sequence):
         land = self._land[index]
         if not land:
             return []
-        return _mit_eigenen(self._gebiet, self._katalog, land)
+        return _mit_eigenen(self._katalog, land, _eigene(self._gebiet))
 
     def __iter__(self):
         return iter(self[:])
@@ -213,21 +296,10 @@ class NachOzgId(Sequence):
 
 def ganze_liste_nach_ozg_id(gebiet, katalog: Katalog, stand: Datenstand) -> Sequence[KommuneZeile]:
     """``nach_ozg_id(ganze_liste(…))`` for paging: with the Land's part kept, rows only for the slice read."""
-    gespeichert, alle = _landesteil(gebiet, katalog, stand)
-    if gespeichert is None:
-        return nach_ozg_id(alle)
-    return NachOzgId(gebiet, katalog, gespeichert[2])
-
-
-def anzahl_aus_zeilen(alle: list[KommuneZeile]) -> dict[str, dict]:
-    """Per-level counts of the whole list, from its rows (no query)."""
-    anzahl: dict[str, dict] = {}
-    for z in alle:
-        eintrag = anzahl.setdefault(z.ebene, {"n": 0, "erfasst": 0, "kommune_erfasst": 0})
-        eintrag["n"] += 1
-        eintrag["erfasst"] += not z.abgeleitet
-        eintrag["kommune_erfasst"] += z.kommune_status is not None
-    return anzahl
+    teil = _landesteil(gebiet, katalog, stand)
+    if isinstance(teil, Kommuneliste):
+        return nach_ozg_id(teil)
+    return NachOzgId(gebiet, katalog, teil.nach_ozg_id())
 
 
 def anzahl_abfragen(gebiet) -> dict[str, dict]:

@@ -31,6 +31,8 @@ from dataclasses import dataclass
 
 from django.db import connection
 
+from core.vorbereitet import vorbereiteter_cursor
+
 #: Upper end of "every ARS starting with this one" (ARS are digits, at most 12; compare within one collation).
 _NEUNEN = "9" * 12
 #: The models whose rows a page of a body shows for the bodies below it (names and hierarchy in the lists of
@@ -213,42 +215,12 @@ def _listen_sql(bereich: Listenbereich) -> tuple[str, list]:
     return sql, params
 
 
-_VORBEREITEND = None
-
-
-def _vorbereitend():
-    """A psycopg cursor whose every statement is prepared (kept by the server for the connection's life)."""
-    global _VORBEREITEND
-    if _VORBEREITEND is None:
-        import psycopg  # noqa: PLC0415 - the PostgreSQL driver, only where it is the backend
-
-        class Vorbereitend(psycopg.Cursor):
-            def execute(self, query, params=None, **kwargs):
-                return super().execute(query, params, prepare=True, **kwargs)
-
-        _VORBEREITEND = Vorbereitend
-    return _VORBEREITEND
-
-
 def _zeile(sql: str, params: list) -> tuple:
-    """One row of ``sql``. On PostgreSQL as a prepared statement (server-side binding): it runs on every request of
-    a page or list, and planning its laterals cost about as much as running them; with persistent connections
-    (``DB_CONN_MAX_AGE``) each connection plans it once. Django's own cursors bind on the client and never prepare.
-    Wrapped like any cursor of the connection: logged, counted (tests pin query counts), errors mapped."""
-    if connection.vendor != "postgresql":
-        with connection.cursor() as cur:
-            cur.execute(sql, params)
-            return cur.fetchone()
-    connection.ensure_connection()
-    roh = connection.connection
-    # Django turns psycopg's prepared statements off for the connection (prepare_threshold None); on for this one.
-    schwelle, roh.prepare_threshold = roh.prepare_threshold, 0
-    try:
-        with connection._prepare_cursor(_vorbereitend()(roh)) as cur:
-            cur.execute(sql, params)
-            return cur.fetchone()
-    finally:
-        roh.prepare_threshold = schwelle
+    """One row of ``sql``, a prepared statement on PostgreSQL (``core.vorbereitet``): it runs on every request of a
+    page or list, and planning its laterals cost about as much as running them."""
+    with vorbereiteter_cursor() as cur:
+        cur.execute(sql, params)
+        return cur.fetchone()
 
 
 def datenstand_im_bereich(bereich: Gebietsbereich | Listenbereich) -> Datenstand:

@@ -9,9 +9,14 @@ same SQL, same converters, same objects, one query as before.
 
 The QuerySet must use its values only as plain parameters (``=``, ``IN``), each stand-in coming back unchanged;
 otherwise building it fails at once (a stand-in that a lookup rewrote, e.g. ``startswith``, is not found).
+
+On PostgreSQL the SQL is also a prepared statement (``vorbereiteter_cursor``): the server plans it once per
+connection instead of on every request. Planning the joins of these short queries cost more than running them
+(the body with the four above it: 1.0 ms planned each time; the database's share of every uncached page).
 """
 
 import threading
+from contextlib import contextmanager
 from itertools import count
 
 from django.db import connections
@@ -24,6 +29,48 @@ _nummern = count(1)
 def _platzhalter(art):
     nummer = next(_nummern)
     return -(10**15) - nummer if art is int else f"\x00platzhalter-{nummer}\x00"
+
+
+_VORBEREITEND = None
+
+
+def _vorbereitend():
+    """A psycopg cursor class whose every statement is prepared (kept by the server for the connection's life)."""
+    global _VORBEREITEND
+    if _VORBEREITEND is None:
+        import psycopg  # noqa: PLC0415 - the PostgreSQL driver, only where it is the backend
+
+        class Vorbereitend(psycopg.Cursor):
+            def execute(self, query, params=None, **kwargs):
+                return super().execute(query, params, prepare=True, **kwargs)
+
+        _VORBEREITEND = Vorbereitend
+    return _VORBEREITEND
+
+
+@contextmanager
+def vorbereiteter_cursor(db: str = "default"):
+    """A cursor of ``db``'s connection whose statements are prepared, on PostgreSQL (server-side binding): with
+    persistent connections (``DB_CONN_MAX_AGE``) each connection plans a statement once. Django's own cursors bind
+    on the client and never prepare. Wrapped like any cursor of the connection: logged, counted (tests pin query
+    counts), errors mapped. Elsewhere (SQLite) a plain cursor.
+
+    For statements that every request of a public page sends, few and fixed: the server keeps each per connection.
+    """
+    verbindung = connections[db]
+    if verbindung.vendor != "postgresql":
+        with verbindung.cursor() as cursor:
+            yield cursor
+        return
+    verbindung.ensure_connection()
+    roh = verbindung.connection
+    # Django turns psycopg's prepared statements off for the connection (prepare_threshold None); on for these.
+    schwelle, roh.prepare_threshold = roh.prepare_threshold, 0
+    try:
+        with verbindung._prepare_cursor(_vorbereitend()(roh)) as cursor:
+            yield cursor
+    finally:
+        roh.prepare_threshold = schwelle
 
 
 class Vorbereitet:
@@ -81,7 +128,7 @@ class Vorbereitet:
         params = list(params)
         for pos, index in stellen:
             params[pos] = werte[index]
-        with connections[db].cursor() as cursor:
+        with vorbereiteter_cursor(db) as cursor:
             cursor.execute(sql, params)
             zeilen = compiler.results_iter([cursor.fetchall()])
         if iterable is ValuesListIterable:

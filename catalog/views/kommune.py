@@ -44,7 +44,8 @@ def _bereich(request, schluessel, **kwargs):
 
 
 def _liste(request, gebiet):
-    """The FilterSet of the body's list, its rows in page order (none if a filter is invalid), its errors.
+    """The FilterSet of the body's list, its rows in page order (a ``Kommuneliste``, empty if a filter is invalid),
+    its errors.
 
     Without parameters the rows are the whole list (``kommunenliste.ganze_liste``: the Land's part kept in memory)
     and there is nothing to filter: no FilterSet (None). With a filter in use, the FilterSet's filters applied to
@@ -55,10 +56,10 @@ def _liste(request, gebiet):
         return None, kommunenliste.ganze_liste(gebiet, katalog, datenstand_der_anfrage(request)), []
     filterset = KommuneLeistungFilterSet(request.GET, queryset=Leistung.objects.all(), request=request)
     if not filterset.is_valid():
-        return filterset, [], filterset.fehlermeldungen()
+        return filterset, kommunenliste.aus_werten([], katalog), filterset.fehlermeldungen()
     if filterset.aktive_filter():
         gefiltert = filterset.filter_queryset(Leistung.objects.fuer_kommune(gebiet))
-        return filterset, kommunenliste.zeilen(kommunenliste.werte(gefiltert), katalog), []
+        return filterset, kommunenliste.aus_werten(kommunenliste.werte(gefiltert), katalog), []
     return filterset, kommunenliste.ganze_liste(gebiet, katalog, datenstand_der_anfrage(request)), []
 
 
@@ -80,9 +81,7 @@ def _kommune_seite(request, schluessel, *, druck):
     filterset, zeilen, fehler = _liste(request, gebiet)
     aktive_filter = filterset.aktive_filter() if filterset is not None and not fehler else []
     # The whole list's counts: from its rows when it is shown whole, else one aggregate query.
-    anzahl = (
-        kommunenliste.anzahl_abfragen(gebiet) if fehler or aktive_filter else kommunenliste.anzahl_aus_zeilen(zeilen)
-    )
+    anzahl = kommunenliste.anzahl_abfragen(gebiet) if fehler or aktive_filter else zeilen.anzahl()
     je_ebene = zaehlung(anzahl, vollzieher)
     # Folded by default: the answer comes first, the full list of 557 stays one click away per Themenfeld.
     katalog = katalog_der_anfrage(request)
@@ -109,7 +108,7 @@ def _kommune_seite(request, schluessel, *, druck):
             {"label": z["label"], "segmente": [{"wert": z["anzahl"], "klasse": "balken", "name": _("OZG-Leistungen")}]}
             for z in je_ebene
         ],
-        "synthetisch": sum(z.synthetisch for z in zeilen),
+        "synthetisch": zeilen.synthetisch,
     }
     kontext.update(
         kommunenliste.umfeld(
