@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import BereichFestMixin
 from core.aenderungen import bulk_schreiben
 from core.exports import DEUTSCHES_EXCEL, csv_response, xlsx_response
 from core.kontext import wie as aenderung_wie
@@ -59,7 +60,7 @@ class GebietskoerperschaftAdmin(RedaktionModelAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(RedaktionModelAdmin):
+class OrganisationAdmin(BereichFestMixin, RedaktionModelAdmin):
     list_display = ["kurzname", "name", "art", "land"]
     list_filter = ["art"]
     search_fields = ["kurzname", "name"]
@@ -227,7 +228,7 @@ class ImportAdminMixin(ImportRouteMixin):
 
 
 # --- Data of the Länder and Kommunen -----------------------------------------------------------------
-class RegionalAdmin(ImportAdminMixin, RedaktionAdmin):
+class RegionalAdmin(BereichFestMixin, ImportAdminMixin, RedaktionAdmin):
     """Zuständigkeit and Umsetzungsstand: a Land-Redaktion sees and edits only its Land (and its Kommunen)."""
 
     #: The field naming the Land or Kommune a row belongs to; its choices are narrowed to the user's area.
@@ -242,12 +243,6 @@ class RegionalAdmin(ImportAdminMixin, RedaktionAdmin):
                 Q(pk__in=kommunen_von(user)) | Q(land__in=laender_von(user))
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def get_readonly_fields(self, request, obj=None):
-        # A row's Land or Kommune is its key: to move a row, delete it and add it where it belongs.
-        if obj is not None and obj.pk:
-            return [*self.readonly_fields, self.bereichsfeld]
-        return self.readonly_fields
 
     @admin.action(description=_("Stand der Auswahl auf heute setzen"), permissions=["change"])
     def stand_heute(self, request, queryset):

@@ -24,8 +24,9 @@ from django.db import connection, connections
 from django.db.models import Count, Q
 from django.http import Http404
 
+from core import vorbereitet
 from core.datenstand import Datenstand, Gebietsbereich
-from core.vorbereitet import Vorbereitet, vorbereiteter_cursor
+from core.vorbereitet import Vorbereitet
 
 from .choices import Ebene
 from .leistungskatalog import Katalog, KatalogLeistung
@@ -243,9 +244,9 @@ def _eigene(gebiet) -> dict[int, tuple[str, bool]]:
     like the page's other fixed queries (``core.vorbereitet``).
     """
     tabelle = KommunaleUmsetzung._meta.db_table
-    with vorbereiteter_cursor(KommunaleUmsetzung.objects.db) as cursor:
-        cursor.execute(f"SELECT leistung_id, status, synthetisch FROM {tabelle} WHERE kommune_id = %s", [gebiet.pk])
-        return {pk: (status, bool(synthetisch)) for pk, status, synthetisch in cursor.fetchall()}
+    sql = f"SELECT leistung_id, status, synthetisch FROM {tabelle} WHERE kommune_id = %s"
+    zeilen = vorbereitet.lesen(sql, [gebiet.pk], KommunaleUmsetzung.objects.db)
+    return {pk: (status, bool(synthetisch)) for pk, status, synthetisch in zeilen}
 
 
 def _mit_eigenen(katalog: Katalog, land: Iterable[Landeszeile], eigene) -> list[KommuneZeile]:

@@ -8,6 +8,8 @@ are for superusers only.
 The change log grows to millions of rows, so its list never counts them all (``GedeckelterPaginator``), its filters
 offer fixed values instead of a ``SELECT DISTINCT`` over the table, and its date hierarchy reads the two ends of
 the primary key instead of every date (``core.templatetags.betrieb``).
+
+``BereichFestMixin``: for the apps' admins, the fields that place a row in its Bereich are read-only once it exists.
 """
 
 import json
@@ -25,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from redaktion.admin import NurLesen
 
 from .aenderungen import verfolgt
+from .bereiche import bereichsfelder
 from .models import Aenderung, Konsumentenstand, Neubauauftrag
 from .relay import einreihen
 
@@ -36,6 +39,18 @@ AUSSTEHEND_GRENZE = 10_000
 
 #: How entries are written (``core.kontext``): middleware, commands, tasks, migrations, code without a context.
 WIE = ["admin", "import", "bulk", "api", "revert", "phasenstand", "command", "task", "seed", "migration", "code", "web"]
+
+
+class BereichFestMixin:
+    """The fields that place a row in its Bereich (``core.bereiche.bereichsfelder``) are read-only on a row that
+    exists: the change log names the Bereich after a write, so a moved row would stay on the old Bereich's pages.
+    To move a row, delete it and add it where it belongs (the API refuses such a change the same way)."""
+
+    def get_readonly_fields(self, request, obj=None):
+        felder = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.pk:
+            felder += [name for name in bereichsfelder(self.model) if name not in felder]
+        return felder
 
 
 class GedeckelterPaginator(Paginator):

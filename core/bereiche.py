@@ -9,6 +9,26 @@ from django.apps import apps
 SCHLUESSELFELDER = ("ars", "ozg_id", "slug", "kurzname", "zeile")
 
 
+#: The foreign keys through which a row's Gebiet is resolved (``Bereiche.fuer``: the first one set).
+GEBIETSFELDER = ("kommune", "gebiet", "land")
+#: A Gebietskörperschaft's own Gebiet is its ARS; its place in the hierarchy (whose pages list it) goes with it.
+GEBIET_SELBST = ("ars", "ags", "ebene", "parent", "kreis", "land")
+
+
+def bereichsfelder(model) -> tuple[str, ...]:
+    """The fields that place a row of ``model`` in its Bereich, fixed once the row exists.
+
+    A log entry names the row's Bereich as it is after the write, so a write that moved a row into another Bereich
+    would renew the new one's pages and ETags and leave the old one's showing the row. To move a row, delete it
+    and add it where it belongs: the deletion is logged in the old Bereich, the new row in the new one. The admin
+    makes these fields read-only on a row that exists, the API refuses a change of them.
+    """
+    if model._meta.label == "catalog.Gebietskoerperschaft":
+        return GEBIET_SELBST
+    namen = {f.name for f in model._meta.concrete_fields}
+    return tuple(name for name in GEBIETSFELDER if name in namen)
+
+
 class Bereiche:
     """Resolves Land/Gebiet ARS and Themenfeld slug for many rows with at most four queries."""
 

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 
 from django.db import connection
 
-from core.vorbereitet import vorbereiteter_cursor
+from core import vorbereitet
 
 #: Upper end of "every ARS starting with this one" (ARS are digits, at most 12; compare within one collation).
 _NEUNEN = "9" * 12
@@ -218,9 +218,7 @@ def _listen_sql(bereich: Listenbereich) -> tuple[str, list]:
 def _zeile(sql: str, params: list) -> tuple:
     """One row of ``sql``, a prepared statement on PostgreSQL (``core.vorbereitet``): it runs on every request of a
     page or list, and planning its laterals cost about as much as running them."""
-    with vorbereiteter_cursor() as cur:
-        cur.execute(sql, params)
-        return cur.fetchone()
+    return vorbereitet.lesen(sql, params)[0]
 
 
 def datenstand_im_bereich(bereich: Gebietsbereich | Listenbereich) -> Datenstand:

@@ -10,16 +10,15 @@ same SQL, same converters, same objects, one query as before.
 The QuerySet must use its values only as plain parameters (``=``, ``IN``), each stand-in coming back unchanged;
 otherwise building it fails at once (a stand-in that a lookup rewrote, e.g. ``startswith``, is not found).
 
-On PostgreSQL the SQL is also a prepared statement (``vorbereiteter_cursor``): the server plans it once per
+On PostgreSQL the SQL is also a prepared statement (``lesen``): the server plans it once per
 connection instead of on every request. Planning the joins of these short queries cost more than running them
 (the body with the four above it: 1.0 ms planned each time; the database's share of every uncached page).
 """
 
 import threading
-from contextlib import contextmanager
 from itertools import count
 
-from django.db import connections
+from django.db import InterfaceError, OperationalError, connections
 from django.db.models.query import ModelIterable, ValuesIterable, ValuesListIterable, get_related_populators
 
 #: Stand-ins no real value equals: negative ids, strings with a NUL (neither can be stored).
@@ -48,29 +47,51 @@ def _vorbereitend():
     return _VORBEREITEND
 
 
-@contextmanager
-def vorbereiteter_cursor(db: str = "default"):
-    """A cursor of ``db``'s connection whose statements are prepared, on PostgreSQL (server-side binding): with
-    persistent connections (``DB_CONN_MAX_AGE``) each connection plans a statement once. Django's own cursors bind
-    on the client and never prepare. Wrapped like any cursor of the connection: logged, counted (tests pin query
-    counts), errors mapped. Elsewhere (SQLite) a plain cursor.
-
-    For statements that every request of a public page sends, few and fixed: the server keeps each per connection.
-    """
-    verbindung = connections[db]
-    if verbindung.vendor != "postgresql":
-        with verbindung.cursor() as cursor:
-            yield cursor
-        return
+def _vorbereitet_lesen(verbindung, sql: str, params) -> list[tuple]:
     verbindung.ensure_connection()
     roh = verbindung.connection
     # Django turns psycopg's prepared statements off for the connection (prepare_threshold None); on for these.
     schwelle, roh.prepare_threshold = roh.prepare_threshold, 0
     try:
         with verbindung._prepare_cursor(_vorbereitend()(roh)) as cursor:
-            yield cursor
+            cursor.execute(sql, params)
+            return cursor.fetchall()
     finally:
         roh.prepare_threshold = schwelle
+
+
+def lesen(sql: str, params, db: str = "default") -> list[tuple]:
+    """The rows of ``sql``, on PostgreSQL as a prepared statement (server-side binding): with persistent
+    connections (``DB_CONN_MAX_AGE``) each connection plans it once. Django's own cursors bind on the client and
+    never prepare. Run through a cursor wrapped like any of the connection's: logged, counted (tests pin query
+    counts), errors mapped. Elsewhere (SQLite) through a plain cursor.
+
+    For the statements that every request of a public page sends, few and fixed: the server keeps each per
+    connection. The first of a request on a kept connection is also its health check (``CONN_HEALTH_CHECKS``,
+    which Django's own cursors would send as a ``SELECT 1`` of their own, one round trip more): if the connection
+    died since its last request (the database restarted), it is opened again and the statement sent once more,
+    as Django's check would have done. Not inside a transaction, which a new connection would not continue.
+    """
+    verbindung = connections[db]
+    if verbindung.vendor != "postgresql":
+        with verbindung.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+    pruefen = (
+        verbindung.health_check_enabled
+        and not verbindung.health_check_done
+        and verbindung.connection is not None
+        and not verbindung.in_atomic_block
+    )
+    try:
+        zeilen = _vorbereitet_lesen(verbindung, sql, params)
+    except (InterfaceError, OperationalError):
+        if not pruefen:
+            raise
+        verbindung.close()
+        zeilen = _vorbereitet_lesen(verbindung, sql, params)
+    verbindung.health_check_done = True
+    return zeilen
 
 
 class Vorbereitet:
@@ -128,9 +149,7 @@ class Vorbereitet:
         params = list(params)
         for pos, index in stellen:
             params[pos] = werte[index]
-        with vorbereiteter_cursor(db) as cursor:
-            cursor.execute(sql, params)
-            zeilen = compiler.results_iter([cursor.fetchall()])
+        zeilen = compiler.results_iter([lesen(sql, params, db)])
         if iterable is ValuesListIterable:
             return list(map(tuple, zeilen))
         if iterable is ValuesIterable:

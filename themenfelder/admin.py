@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Gebietskoerperschaft, Lage, Themenfeld
+from core.admin import BereichFestMixin
 from redaktion.admin import RedaktionAdmin, RedaktionModelAdmin, nur_mit_recht
 
 from .choices import Phase
@@ -89,7 +90,7 @@ class ThemenfeldAdmin(RedaktionModelAdmin):
 
 
 @admin.register(TandemRolle)
-class TandemRolleAdmin(NurLaenderMixin, RedaktionAdmin):
+class TandemRolleAdmin(BereichFestMixin, NurLaenderMixin, RedaktionAdmin):
     list_display = ["themenfeld", "rolle", "umfang", "land", "organisation", "bemerkung"]
     list_filter = ["themenfeld", "rolle", "umfang", "land", "organisation__art"]
     search_fields = ["themenfeld__name", "land__name", "organisation__kurzname", "organisation__name", "bemerkung"]
@@ -179,7 +180,7 @@ class PhasenStatusAdmin(RedaktionAdmin):
 
 
 @admin.register(Teilnahme)
-class TeilnahmeAdmin(RedaktionAdmin):
+class TeilnahmeAdmin(BereichFestMixin, RedaktionAdmin):
     list_display = [
         "themenfeld",
         "gebiet",

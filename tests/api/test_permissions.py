@@ -59,7 +59,8 @@ def test_land_redaktion_writes_only_in_its_land(api):
     assert fremd.status_code == 403, fremd.content
     # Nor may it move its row into another Land.
     verschoben = api.patch("/api/v1/umsetzungsstand/01.10000/", {"land": "09"}, format="json")
-    assert verschoben.status_code == 403
+    # Refused before the rules are asked: no row moves out of its Bereich (core.bereiche.bereichsfelder).
+    assert verschoben.status_code == 400 and [f["field"] for f in verschoben.json()["errors"]] == ["land"]
     # A row of another Land is not its to change.
     Umsetzungsstand.objects.create(
         land=Gebietskoerperschaft.objects.get(ars="09"),

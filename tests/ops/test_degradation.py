@@ -7,6 +7,8 @@ import textwrap
 
 from django.conf import settings
 
+import pytest
+
 SKRIPT = textwrap.dedent(
     """
     import django, json
@@ -98,3 +100,23 @@ def test_redis_down_an_edit_still_saves(tmp_path):
     )
     assert ergebnis.returncode == 0, ergebnis.stderr[-3000:]
     assert ergebnis.stdout.split()[-3:] == ["gespeichert", "1", "1"]
+
+
+@pytest.mark.postgres  # a persistent connection whose server process ended: PostgreSQL's
+@pytest.mark.django_db(transaction=True)
+def test_a_kept_connection_that_died_is_opened_again_by_the_first_statement_of_a_request(client):
+    """The page's first statement is a prepared one (core.vorbereitet.lesen) and stands in for Django's health
+    check (CONN_HEALTH_CHECKS): a kept connection whose server process ended (a restart, an administrator) costs
+    one reconnect, not a failed request."""
+    from django.db import connection  # noqa: PLC0415
+
+    import psycopg  # noqa: PLC0415
+
+    assert client.get("/kommunen/01061046/").status_code == 200
+    alt = connection.connection.info.backend_pid
+    with psycopg.connect(**connection.get_connection_params(), autocommit=True) as andere:
+        andere.execute("SELECT pg_terminate_backend(%s)", [alt])
+    # The next request, as Django's request_started begins it (the test client leaves the connection alone).
+    connection.health_check_done = False
+    assert client.get("/kommunen/01061034/").status_code == 200
+    assert connection.connection.info.backend_pid != alt

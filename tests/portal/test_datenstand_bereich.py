@@ -268,3 +268,34 @@ def test_lists_over_everything_keep_the_global_datenstand(client):
     vorher = client.get(pfad)["ETag"]
     status_setzen(MUENCHEN)
     assert client.get(pfad)["ETag"] != vorher
+
+
+def test_a_row_is_not_moved_to_another_bereich_but_deleted_and_added_there(client, ohne_cache):
+    """The change log names a row's Bereich after the write: a row moved from one Kommune to another would renew
+    only the new one's pages and leave the old one's showing it. The API refuses the move (as the admin makes
+    the field read-only); deleted and added again, both Kommunen's pages and answers are renewed."""
+    from rest_framework.test import APIClient  # noqa: PLC0415
+
+    from redaktion.models import ApiSchluessel  # noqa: PLC0415
+
+    _obj, key = ApiSchluessel.objects.create_key(name="Test (schreiben)", recht="schreiben")
+    api = APIClient(HTTP_AUTHORIZATION=f"Api-Key {key}")
+    status_setzen(ITZEHOE)
+    itzehoe, heiligenstedten = (Gebietskoerperschaft.objects.get(ags=a).ars for a in (ITZEHOE, HEILIGENSTEDTEN))
+    pfad = f"/api/v1/kommunale-umsetzung/{itzehoe}.10000/"
+    vorher = etags(client)
+    antwort = api.patch(pfad, {"kommune": heiligenstedten}, format="json")
+    assert antwort.status_code == 400, antwort.content
+    assert [fehler["field"] for fehler in antwort.json()["errors"]] == ["kommune"]
+    assert "löschen und neu anlegen" in antwort.content.decode()
+    assert KommunaleUmsetzung.objects.get(leistung__ozg_id=10000).kommune.ags == ITZEHOE
+    assert geaendert(vorher, etags(client)) == set()
+    # The same Kommune again is no move: accepted.
+    assert api.patch(pfad, {"kommune": itzehoe, "status": "geplant"}, format="json").status_code == 200
+    vorher = etags(client)
+    assert api.delete(pfad).status_code == 204
+    neu = {"kommune": heiligenstedten, "leistung": 10000, "status": "geplant", "stand": "2026-01-05"}
+    assert api.post("/api/v1/kommunale-umsetzung/", neu, format="json").status_code == 201
+    assert {"A", "A-API", "B", "B-Druck", "B-API"} <= geaendert(vorher, etags(client))
+    assert b"Kommune: geplant" in client.get(SEITEN["B"]).content
+    assert b"Kommune: geplant" not in client.get(SEITEN["A"]).content

@@ -20,6 +20,7 @@ from catalog.models import (
     Themenfeld,
 )
 from core.api.fields import GerundeteDezimalzahl, NestedKeyField, Slug, Text, Wahrheitswert, WebAdresse
+from core.bereiche import bereichsfelder
 
 
 def leika_schluessel(leistung) -> list[str]:
@@ -170,6 +171,8 @@ class ModelValidierungMixin:
     def validate(self, attrs):
         attrs = super().validate(attrs)
         model = self.Meta.model
+        if self.instance is not None:
+            self._bereich_bleibt(model, attrs)
         instance = copy.copy(self.instance) if self.instance is not None else model()
         konkrete = {f.name for f in model._meta.concrete_fields}
         for name, value in attrs.items():
@@ -181,6 +184,20 @@ class ModelValidierungMixin:
         except DjangoValidationError as exc:
             raise serializers.ValidationError(get_error_detail(exc)) from exc
         return attrs
+
+    def _bereich_bleibt(self, model, attrs):
+        # A change of a field that places the row in its Bereich (core.bereiche.bereichsfelder) is refused, as the
+        # admin makes them read-only: the change log names the Bereich after the write, the old one's pages would
+        # keep showing the row.
+        for name in bereichsfelder(model):
+            if name not in attrs:
+                continue
+            feld = model._meta.get_field(name)
+            neu = getattr(attrs[name], "pk", attrs[name])
+            if neu != getattr(self.instance, feld.attname):
+                raise serializers.ValidationError(
+                    {name: _("Kann an einem bestehenden Eintrag nicht geändert werden: löschen und neu anlegen.")}
+                )
 
 
 def schluessel_feld(help_text):

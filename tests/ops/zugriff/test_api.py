@@ -118,8 +118,9 @@ def test_api_land_redaktion_schreibt_nur_im_eigenen_land(personen, regional, geb
     assert antwort.status_code == 403, antwort.content
     assert client.patch("/api/v1/zustaendigkeiten/01.10000/", {"ebene": "gemeinde"}, format="json").status_code == 200
     assert client.patch("/api/v1/zustaendigkeiten/09.10000/", {"ebene": "gemeinde"}, format="json").status_code == 403
-    # Nor may it move its own new row into another Land.
-    assert client.patch("/api/v1/zustaendigkeiten/01.10001/", {"land": "09"}, format="json").status_code == 403
+    # Nor may it move its own new row into another Land: nobody moves a row out of its Bereich (core.bereiche).
+    verschoben = client.patch("/api/v1/zustaendigkeiten/01.10001/", {"land": "09"}, format="json")
+    assert verschoben.status_code == 400 and [f["field"] for f in verschoben.json()["errors"]] == ["land"]
     assert list(Zustaendigkeit.objects.filter(land=gebiete["by"]).values_list("ebene", flat=True)) == ["land"]
 
 
