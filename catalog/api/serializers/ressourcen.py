@@ -1,9 +1,10 @@
 """The catalogue's resources: Lage, OZG-Leistung, LeiKa-Leistung, Gebietskörperschaft, Organisation,
 Zuständigkeit, Umsetzungsstand (Land and Kommune) and the Leistungen of one Kommune."""
 
-from functools import cached_property
+from functools import cache, cached_property
 
 from django.core.validators import RegexValidator
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from rest_framework import serializers
@@ -252,6 +253,17 @@ class KommunaleUmsetzungSerializer(ModelValidierungMixin, serializers.ModelSeria
         return f"{obj.kommune.ars}.{obj.leistung.ozg_id}"
 
 
+@cache
+def _ebene_text(sprache: str | None, ebene: str, abgeleitet: bool) -> str:
+    """The label of a level as the portal shows it, in ``sprache`` (the active language: called with it as the key).
+
+    A handful of (ebene, abgeleitet) pairs per language: each label is translated once per process, not once per
+    answer (gettext through the lazy label cost more than the rows of a page), and the catalogues do not change while
+    the process runs.
+    """
+    return Zustaendigkeitsangabe(EffektiveEbene(ebene), abgeleitet).text
+
+
 class KommuneLeistungSerializer(serializers.ModelSerializer):
     """One OZG-Leistung as a Kommune sees it (read-only), named like the federal dashboard where it applies."""
 
@@ -318,7 +330,7 @@ class KommuneLeistungSerializer(serializers.ModelSerializer):
         return self.context["gebiet"].ars
 
     def get_ebene_text(self, obj) -> str:
-        return Zustaendigkeitsangabe(EffektiveEbene(obj.ebene), obj.abgeleitet).text
+        return _ebene_text(get_language(), obj.ebene, obj.abgeleitet)
 
     def get_abgeleitet(self, obj) -> bool:
         return obj.abgeleitet
@@ -331,18 +343,12 @@ class KommuneLeistungSerializer(serializers.ModelSerializer):
         return self.context["gebiet"].ars
 
     @cached_property
-    def _ebene_texte(self) -> dict:
-        # One answer has one language and a handful of (ebene, abgeleitet) pairs: each label is translated once,
-        # not once per row (gettext was a fifth of the answer's time).
-        return {}
+    def _sprache(self) -> str | None:
+        return get_language()
 
     def to_representation(self, zeile):
         leistung = zeile.leistung
         ebene, abgeleitet, kommune_status = zeile.ebene, zeile.abgeleitet, zeile.kommune_status
-        texte = self._ebene_texte
-        text = texte.get((ebene, abgeleitet))
-        if text is None:
-            text = texte[ebene, abgeleitet] = self.get_ebene_text(zeile)
         return {
             "ars": self._ars,
             "ozg_id": leistung.ozg_id,
@@ -351,7 +357,7 @@ class KommuneLeistungSerializer(serializers.ModelSerializer):
             "lage": {"slug": leistung.lage_slug, "name": leistung.lage_name},
             "vollzug": leistung.vollzug,
             "ebene": ebene,
-            "ebene_text": text,
+            "ebene_text": _ebene_text(self._sprache, ebene, abgeleitet),
             "abgeleitet": abgeleitet,
             "land_status": zeile.land_status,
             "land_reifegrad": zeile.land_reifegrad,
