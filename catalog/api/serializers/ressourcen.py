@@ -258,8 +258,7 @@ def _ebene_text(sprache: str | None, ebene: str, abgeleitet: bool) -> str:
     """The label of a level as the portal shows it, in ``sprache`` (the active language: called with it as the key).
 
     A handful of (ebene, abgeleitet) pairs per language: each label is translated once per process, not once per
-    answer (gettext through the lazy label cost more than the rows of a page), and the catalogues do not change while
-    the process runs.
+    answer; the catalogues do not change while the process runs.
     """
     return Zustaendigkeitsangabe(EffektiveEbene(ebene), abgeleitet).text
 
