@@ -1,8 +1,10 @@
 """Template helpers of the public pages: accessible SVG bar charts, linked legal references, German numbers."""
 
 import re
+from functools import cache
 
 from django import template
+from django.utils.encoding import force_str
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
@@ -110,6 +112,24 @@ def zahl(wert):
         return f"{int(wert):,}".replace(",", ".")
     except (TypeError, ValueError):
         return wert
+
+
+@cache
+def _auswahl(feld) -> dict:
+    """A model field's choices, value → label; the labels stay lazy, so one dict serves every language."""
+    return dict(feld.flatchoices)
+
+
+@register.filter
+def anzeige(objekt, feldname):
+    """``{{ gebiet|anzeige:"textkennzeichen" }}``: the same text as ``gebiet.get_textkennzeichen_display``.
+
+    Django's ``get_FOO_display`` builds the dict of all choices on every call and hashes each lazy label on the
+    way, which translates all of them (21 gettext calls for one Textkennzeichen); this looks up the one label.
+    """
+    feld = objekt._meta.get_field(feldname)
+    wert = getattr(objekt, feld.attname)
+    return force_str(_auswahl(feld).get(wert, wert), strings_only=True)
 
 
 @register.simple_tag
