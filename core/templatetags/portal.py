@@ -4,9 +4,11 @@ import re
 from functools import cache
 
 from django import template
+from django.template.loader import get_template
 from django.utils.encoding import force_str
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 register = template.Library()
 
@@ -24,17 +26,45 @@ BALKEN_HOEHE = 18
 RAND = 8
 
 
-@register.inclusion_tag("includes/balkendiagramm.html", takes_context=True)
-def balkendiagramm(context, balken, titel, beschreibung, maximum=None, einheit=""):
+#: Charts kept by all they show (``behalten=True``): the chart of the levels is the same on nearly every page.
+_diagramme: dict[tuple, str] = {}
+DIAGRAMME_HOECHSTENS = 256
+
+
+@register.simple_tag(takes_context=True)
+def balkendiagramm(context, balken, titel, beschreibung, maximum=None, einheit="", behalten=False):
     """A horizontal (stacked) bar chart as inline SVG: role="img" with title and description.
 
     ``balken``: list of {"label", "segmente": [{"wert", "klasse", "name"}]}. The numbers are always printed next to
     each bar, and pages show the same numbers in a table, so nothing depends on colour or on seeing the chart.
+    ``behalten``: keep the rendered chart, keyed by all the template reads (its number on the page, the texts,
+    every bar, the language), for a chart that many pages share — so a kept chart cannot be stale.
     """
     # Numbered per page (the bottom of the render context lives for the whole page, includes too), not per
     # process: the same data renders the same bytes, whichever worker and however many pages it built before.
     seite = context.render_context.dicts[0]
     nummer = seite["diagramm_nummer"] = seite.get("diagramm_nummer", 0) + 1
+    if not behalten:
+        return _diagramm(nummer, balken, titel, beschreibung, maximum, einheit)
+    schluessel = (
+        get_language(),
+        nummer,
+        titel,
+        beschreibung,
+        maximum,
+        einheit,
+        tuple((b["label"], tuple((s["wert"], s["klasse"], s["name"]) for s in b["segmente"])) for b in balken),
+    )
+    html = _diagramme.get(schluessel)
+    if html is None:
+        html = _diagramm(nummer, balken, titel, beschreibung, maximum, einheit)
+        if len(_diagramme) >= DIAGRAMME_HOECHSTENS:
+            _diagramme.clear()
+        _diagramme[schluessel] = html
+    return html
+
+
+def _diagramm(nummer, balken, titel, beschreibung, maximum, einheit) -> str:
     summen = [sum(s["wert"] for s in b["segmente"]) for b in balken]
     maximum = maximum or max(summen, default=0) or 1
     zeilen = []
@@ -62,7 +92,7 @@ def balkendiagramm(context, balken, titel, beschreibung, maximum=None, einheit="
                 "wert_text": f"{text}{einheit}",
             }
         )
-    return {
+    kontext = {
         "id": f"diagramm-{nummer}",
         "titel": titel,
         "beschreibung": beschreibung,
@@ -74,6 +104,7 @@ def balkendiagramm(context, balken, titel, beschreibung, maximum=None, einheit="
         "achse_x": _svg(LABEL_BREITE),
         "balken_hoehe": _svg(BALKEN_HOEHE),
     }
+    return get_template("includes/balkendiagramm.html").render(kontext)
 
 
 _VERWEIS = re.compile(r"\[(https?://[^\]\s]+)\]")
