@@ -97,7 +97,8 @@ def _diagramm(nummer, balken, titel, beschreibung, maximum, einheit) -> str:
         "titel": titel,
         "beschreibung": beschreibung,
         "zeilen": zeilen,
-        "legende": list(legende.items()) if len(legende) > 1 else [],
+        # A tuple: the kept frame of the chart is keyed by it.
+        "legende": tuple(legende.items()) if len(legende) > 1 else (),
         "breite": _svg(LABEL_BREITE + BALKEN_BREITE + 60),
         "hoehe": _svg(RAND * 2 + len(balken) * ZEILEN_HOEHE),
         "label_x": _svg(LABEL_BREITE - 8),
