@@ -14,8 +14,11 @@ register = template.Library()
 
 
 def _svg(zahl) -> str:
-    """A number for an SVG attribute: always with a decimal point, never localised ("22,0" breaks the drawing)."""
-    return f"{zahl:.1f}".removesuffix(".0")
+    """A number for an SVG attribute: always with a decimal point, never localised ("22,0" breaks the drawing).
+
+    Marked safe (digits, a sign and a point have nothing to escape), so the chart's many numbers skip escaping.
+    """
+    return mark_safe(f"{zahl:.1f}".removesuffix(".0"))
 
 
 #: Geometry of the bar chart in SVG user units; the SVG scales to the column width.
