@@ -8,23 +8,38 @@ The key is all the content reads: when the template is parsed, the tag refuses c
 variable, uses a filter, sets a variable ("… as …") or holds a tag whose output could depend on anything else (an
 ``{% include %}``, a ``{% block %}``, a custom tag that reads the request …), so a kept part cannot be stale. What
 it may hold: text, ``{{ variables }}``, ``{% translate %}``/``{% blocktranslate %}``, ``{% if %}``, ``{% for %}``,
-``{% with %}``, ``{% url %}`` and ``{% static %}`` (keyed by the script prefix too), comments.
+``{% with %}``, ``{% url %}`` and ``{% static %}`` (keyed by the script prefix and URLconf too; a changed setting
+empties every kept part), comments.
 
 The page's markup stays in the template; the tag only marks the parts that do not change from page to page.
 """
 
+import weakref
+
 from django import template
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.template.base import FilterExpression, TextNode, TokenType, VariableNode
 from django.template.defaulttags import CommentNode, ForNode, IfNode, TemplateLiteral, URLNode, WithNode
 from django.templatetags.i18n import BlockTranslateNode, TranslateNode
 from django.templatetags.static import StaticNode
-from django.urls import get_script_prefix
+from django.urls import get_script_prefix, get_urlconf
 from django.utils.translation import get_language
 
 register = template.Library()
 
 #: Kept variants of one part at most (languages × values of its key); past that the part starts afresh.
 VARIANTEN_HOECHSTENS = 256
+
+#: Every part of every compiled template, to forget what they keep when a setting changes.
+_teile: weakref.WeakSet = weakref.WeakSet()
+
+
+@receiver(setting_changed)
+def _vergessen(**kwargs):
+    """A changed setting (in tests: STATIC_URL, STORAGES, TEMPLATES …) can change what a kept part shows."""
+    for teil in list(_teile):
+        teil.behalten.clear()
 
 
 def _gelesen(lookups: tuple, erlaubt: frozenset, tag: str, text: str) -> None:
@@ -102,16 +117,20 @@ def _pruefen(nodelist, erlaubt: frozenset, tag: str) -> None:
 
 
 class BehaltenNode(template.Node):
+    """One part of a compiled template with what it rendered, by key; a reloaded template starts empty."""
+
     def __init__(self, nodelist, schluessel: list[FilterExpression]):
         self.nodelist = nodelist
         self.schluessel = schluessel
         self.behalten: dict[tuple, str] = {}
+        _teile.add(self)
 
     def render(self, context):
         werte = [ausdruck.resolve(context) for ausdruck in self.schluessel]
         schluessel = (
             get_language(),
             get_script_prefix(),
+            get_urlconf(),
             context.autoescape,
             context.use_l10n,
             context.use_tz,

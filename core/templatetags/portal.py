@@ -4,7 +4,10 @@ import re
 from functools import cache
 
 from django import template
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.template.loader import get_template
+from django.utils.autoreload import file_changed
 from django.utils.encoding import force_str
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -32,6 +35,13 @@ RAND = 8
 #: Charts kept by all they show (``behalten=True``): the chart of the levels is the same on nearly every page.
 _diagramme: dict[tuple, str] = {}
 DIAGRAMME_HOECHSTENS = 256
+
+
+@receiver(setting_changed)
+@receiver(file_changed)
+def _diagramme_vergessen(**kwargs):
+    """A changed setting or file (the development server reloads templates without a restart) can change a chart."""
+    _diagramme.clear()
 
 
 @register.simple_tag(takes_context=True)

@@ -5,13 +5,17 @@ from django.utils import translation
 
 import pytest
 
-ENGINE = Engine(libraries={"behalten": "core.templatetags.behalten", "i18n": "django.templatetags.i18n"})
+ENGINE = Engine(
+    libraries={
+        "behalten": "core.templatetags.behalten",
+        "i18n": "django.templatetags.i18n",
+        "static": "django.templatetags.static",
+    }
+)
 
 
 def vorlage(text):
-    return ENGINE.from_string(
-        "{% load behalten i18n %}" + text + ("" if "endbehalten" in text else "{% endbehalten %}")
-    )
+    return ENGINE.from_string("{% load behalten i18n static %}" + text)
 
 
 def test_a_kept_part_follows_the_language():
@@ -34,6 +38,13 @@ def test_a_kept_part_is_rendered_anew_for_each_value_of_its_key():
     assert teil.render(Context({"druck": 1, "land": {"name": "Bayern"}})) == "Druck 1 Bayern"
     assert teil.render(Context({"druck": False, "land": {"name": "Hessen"}})) == "False Hessen"
     assert teil.render(Context({"druck": False, "land": {"name": "Bayern"}})) == "False Bayern"
+
+
+def test_a_changed_setting_empties_the_kept_parts(settings):
+    teil = vorlage('{% behalten %}<link href="{% static "css/portal.css" %}">{% endbehalten %}')
+    assert teil.render(Context()) == f'<link href="{settings.STATIC_URL}css/portal.css">'
+    settings.STATIC_URL = "/anders/"
+    assert teil.render(Context()) == '<link href="/anders/css/portal.css">'
 
 
 def test_loops_and_blocktranslate_may_use_their_own_names():
