@@ -102,7 +102,7 @@ def kommunaler_plan(gebiet):
         "plan": {
             # Synthetic rows (load tests only) are counted in, and the page says how many there are.
             "synthetisch": sum(z["n"] for z in stand if z["synthetisch"]),
-            "je_status": [(Anschlussstatus(s).label, n) for s, n in je_status.items()],
+            "je_status": [(str(Anschlussstatus(s).label), n) for s, n in je_status.items()],
             "erfasst": sum(je_status.values()),
             "zeilen": zeilen,
             "diagramm": diagramm,

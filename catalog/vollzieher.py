@@ -119,7 +119,8 @@ def zaehlung(anzahl: dict[str, dict], vollzieher) -> list[dict]:
     return [
         {
             "ebene": e,
-            "label": e.label,
+            # Translated once here, not at each of the page's four uses of the lazy label.
+            "label": str(e.label),
             "vollzieher": vollzieher[e],
             "anzahl": anzahl[e.value]["n"],
             "erfasst": anzahl[e.value]["erfasst"],

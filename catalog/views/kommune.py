@@ -87,6 +87,7 @@ def _kommune_seite(request, schluessel, *, druck):
     katalog = katalog_der_anfrage(request)
     gruppiert = liste(gebiet, zeilen, vollzieher, katalog, offen=druck or bool(aktive_filter))
     querystring = request.GET.urlencode()
+    balken_name = _("OZG-Leistungen")
     kontext = {
         "gebiet": gebiet,
         "verwaltung": verwaltung,
@@ -105,7 +106,7 @@ def _kommune_seite(request, schluessel, *, druck):
         "leistungen_gesamt": sum(z["anzahl"] for z in je_ebene),
         "gruppen_offen": gruppiert.offen,
         "ebenen_diagramm": [
-            {"label": z["label"], "segmente": [{"wert": z["anzahl"], "klasse": "balken", "name": _("OZG-Leistungen")}]}
+            {"label": z["label"], "segmente": [{"wert": z["anzahl"], "klasse": "balken", "name": balken_name}]}
             for z in je_ebene
         ],
         "synthetisch": zeilen.synthetisch,

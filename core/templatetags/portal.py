@@ -1,17 +1,27 @@
 """Template helpers of the public pages: accessible SVG bar charts, linked legal references, German numbers."""
 
 import re
+from functools import cache
 
 from django import template
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.template.loader import get_template
+from django.utils.autoreload import file_changed
+from django.utils.encoding import force_str
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 register = template.Library()
 
 
 def _svg(zahl) -> str:
-    """A number for an SVG attribute: always with a decimal point, never localised ("22,0" breaks the drawing)."""
-    return f"{zahl:.1f}".removesuffix(".0")
+    """A number for an SVG attribute: always with a decimal point, never localised ("22,0" breaks the drawing).
+
+    Marked safe (digits, a sign and a point have nothing to escape), so the chart's many numbers skip escaping.
+    """
+    return mark_safe(f"{zahl:.1f}".removesuffix(".0"))
 
 
 #: Geometry of the bar chart in SVG user units; the SVG scales to the column width.
@@ -22,17 +32,52 @@ BALKEN_HOEHE = 18
 RAND = 8
 
 
-@register.inclusion_tag("includes/balkendiagramm.html", takes_context=True)
-def balkendiagramm(context, balken, titel, beschreibung, maximum=None, einheit=""):
+#: Charts kept by all they show (``behalten=True``): the chart of the levels is the same on nearly every page.
+_diagramme: dict[tuple, str] = {}
+DIAGRAMME_HOECHSTENS = 256
+
+
+@receiver(setting_changed)
+@receiver(file_changed)
+def _diagramme_vergessen(**kwargs):
+    """A changed setting or file (the development server reloads templates without a restart) can change a chart."""
+    _diagramme.clear()
+
+
+@register.simple_tag(takes_context=True)
+def balkendiagramm(context, balken, titel, beschreibung, maximum=None, einheit="", behalten=False):
     """A horizontal (stacked) bar chart as inline SVG: role="img" with title and description.
 
     ``balken``: list of {"label", "segmente": [{"wert", "klasse", "name"}]}. The numbers are always printed next to
     each bar, and pages show the same numbers in a table, so nothing depends on colour or on seeing the chart.
+    ``behalten``: keep the rendered chart, keyed by all the template reads (its number on the page, the texts,
+    every bar, the language), for a chart that many pages share — so a kept chart cannot be stale.
     """
     # Numbered per page (the bottom of the render context lives for the whole page, includes too), not per
     # process: the same data renders the same bytes, whichever worker and however many pages it built before.
     seite = context.render_context.dicts[0]
     nummer = seite["diagramm_nummer"] = seite.get("diagramm_nummer", 0) + 1
+    if not behalten:
+        return _diagramm(nummer, balken, titel, beschreibung, maximum, einheit)
+    schluessel = (
+        get_language(),
+        nummer,
+        titel,
+        beschreibung,
+        maximum,
+        einheit,
+        tuple((b["label"], tuple((s["wert"], s["klasse"], s["name"]) for s in b["segmente"])) for b in balken),
+    )
+    html = _diagramme.get(schluessel)
+    if html is None:
+        html = _diagramm(nummer, balken, titel, beschreibung, maximum, einheit)
+        if len(_diagramme) >= DIAGRAMME_HOECHSTENS:
+            _diagramme.clear()
+        _diagramme[schluessel] = html
+    return html
+
+
+def _diagramm(nummer, balken, titel, beschreibung, maximum, einheit) -> str:
     summen = [sum(s["wert"] for s in b["segmente"]) for b in balken]
     maximum = maximum or max(summen, default=0) or 1
     zeilen = []
@@ -60,18 +105,20 @@ def balkendiagramm(context, balken, titel, beschreibung, maximum=None, einheit="
                 "wert_text": f"{text}{einheit}",
             }
         )
-    return {
+    kontext = {
         "id": f"diagramm-{nummer}",
         "titel": titel,
         "beschreibung": beschreibung,
         "zeilen": zeilen,
-        "legende": list(legende.items()) if len(legende) > 1 else [],
+        # A tuple: the kept frame of the chart is keyed by it.
+        "legende": tuple(legende.items()) if len(legende) > 1 else (),
         "breite": _svg(LABEL_BREITE + BALKEN_BREITE + 60),
         "hoehe": _svg(RAND * 2 + len(balken) * ZEILEN_HOEHE),
         "label_x": _svg(LABEL_BREITE - 8),
         "achse_x": _svg(LABEL_BREITE),
         "balken_hoehe": _svg(BALKEN_HOEHE),
     }
+    return get_template("includes/balkendiagramm.html").render(kontext)
 
 
 _VERWEIS = re.compile(r"\[(https?://[^\]\s]+)\]")
@@ -110,6 +157,24 @@ def zahl(wert):
         return f"{int(wert):,}".replace(",", ".")
     except (TypeError, ValueError):
         return wert
+
+
+@cache
+def _auswahl(feld) -> dict:
+    """A model field's choices, value → label; the labels stay lazy, so one dict serves every language."""
+    return dict(feld.flatchoices)
+
+
+@register.filter
+def anzeige(objekt, feldname):
+    """``{{ gebiet|anzeige:"textkennzeichen" }}``: the same text as ``gebiet.get_textkennzeichen_display``.
+
+    Django's ``get_FOO_display`` builds the dict of all choices on every call and hashes each lazy label on the
+    way, which translates all of them (21 gettext calls for one Textkennzeichen); this looks up the one label.
+    """
+    feld = objekt._meta.get_field(feldname)
+    wert = getattr(objekt, feld.attname)
+    return force_str(_auswahl(feld).get(wert, wert), strings_only=True)
 
 
 @register.simple_tag

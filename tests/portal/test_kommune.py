@@ -6,6 +6,8 @@ import io
 import re
 from html import unescape
 
+from django.utils import translation
+
 import pytest
 from openpyxl import load_workbook
 
@@ -267,3 +269,24 @@ def test_import_template_lists_the_open_leistungen_and_imports_once_filled(clien
     ausgefuellt = "\n".join([";".join(zeilen[0]), f"SH;{zeilen[1][1]};;kreis;;", f"SH;{zeilen[2][1]};;gemeinde;;"])
     plan, fehler = plane_import(fmt, admin, "vorlage.csv", ausgefuellt.encode())
     assert fehler == [] and [z.art for z in plan] == ["neu", "neu"]
+
+
+def test_the_parts_kept_across_pages_follow_the_language_and_the_land(client):
+    """Footer, table heads and a Land's "Warum offen?" are rendered once and kept: each page still shows its own."""
+    # override restores the language afterwards: LocaleMiddleware's activation would outlive the request.
+    with translation.override("de"):
+        de = client.get(f"/kommunen/{HEILIGENSTEDTEN}/").content.decode()
+        en = client.get(f"/kommunen/{HEILIGENSTEDTEN}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        wieder_de = client.get(f"/kommunen/{HEILIGENSTEDTEN}/").content.decode()
+        bayern = client.get("/kommunen/09162000/").content.decode()  # München
+    assert wieder_de == de
+    assert "Datenquellen: © Statistisches Bundesamt" in de and "Impressum</a>" in de
+    assert "Data sources: © Federal Statistical Office" in en and "Impressum (legal notice)</a>" in en
+    assert "Warum offen? Für Schleswig-Holstein hat noch keine Redaktion erfasst" in de
+    assert "Why open? For Schleswig-Holstein no editorial team has yet recorded" in en
+    assert "Warum offen? Für Bayern hat noch keine Redaktion erfasst" in bayern
+    assert "Land-Redaktion von Bayern" in bayern and "Schleswig-Holstein" not in bayern
+    # The chart of the levels is kept too: München's shows München's counts.
+    gebiet = Gebietskoerperschaft.objects.get(ags="09162000")
+    bund = sum(1 for leistung in Leistung.objects.fuer_kommune(gebiet) if leistung.ebene == EffektiveEbene.BUND)
+    assert f">{bund}</text>" in bayern.split('id="ebenen"', 1)[1].split("</svg>", 1)[0]
