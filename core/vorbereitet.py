@@ -119,6 +119,12 @@ class Vorbereitet:
             if not gefunden:
                 raise ValueError(f"Vorbereitet: value {index} is not a plain parameter of the query")
             stellen.extend((pos, index) for pos in gefunden)
+        # The converters of the selected columns (dates, decimals …), found once: results_iter would look them up
+        # for every column on every call.
+        felder = [s[0] for s in compiler.select[0 : compiler.col_count]]
+        if compiler.has_composite_fields(felder):
+            raise ValueError("Vorbereitet: composite fields are not supported")
+        konverter = compiler.get_converters(felder)
         iterable = queryset._iterable_class
         if iterable is ModelIterable:
             klass_info, select = compiler.klass_info, compiler.select
@@ -138,18 +144,20 @@ class Vorbereitet:
             modell = None
         else:
             raise ValueError(f"Vorbereitet: {iterable.__name__} is not supported")
-        return queryset.db, compiler, sql, tuple(params), tuple(stellen), iterable, modell
+        return queryset.db, compiler, konverter, sql, tuple(params), tuple(stellen), iterable, modell
 
     def __call__(self, *werte) -> list:
         if self._fertig is None:
             with self._sperre:
                 if self._fertig is None:
                     self._fertig = self._uebersetzen()
-        db, compiler, sql, params, stellen, iterable, modell = self._fertig
+        db, compiler, konverter, sql, params, stellen, iterable, modell = self._fertig
         params = list(params)
         for pos, index in stellen:
             params[pos] = werte[index]
-        zeilen = compiler.results_iter([lesen(sql, params, db)])
+        zeilen = lesen(sql, params, db)
+        if konverter:
+            zeilen = compiler.apply_converters(zeilen, konverter)
         if iterable is ValuesListIterable:
             return list(map(tuple, zeilen))
         if iterable is ValuesIterable:
