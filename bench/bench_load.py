@@ -4,7 +4,8 @@
 1. Without the cache's help (and without the worker: the web server alone), in one run, 4 clients each: the
    trivial view ``/api/v1/ping/``, distinct Kommune pages (random Gemeinden, German and English: every one a cache
    miss), distinct ``/api/v1/kommunen/<AGS>/leistungen/``, and the raw SQL of the page's rows (4 connections, in
-   this process). Each request from a random visitor's address (X-Forwarded-For, one trusted proxy).
+   this process). Each request from a random visitor's address (X-Forwarded-For, one trusted proxy), accepting
+   gzip as browsers and HTTP libraries do (the body is read, not decompressed).
    Printed as p50/p95/throughput and as the ratios the issue sets as targets.
 2. The stock of pages filled (``manage.py seitenvorrat``, timed, Redis memory before/after), then the realistic
    mix (bench/locustfile.py): Zipf-popular and uniformly random bodies, pages and API answers in
@@ -167,9 +168,9 @@ def reihe(anfragen, clients=4) -> dict:
             pfad, sprache = naechste
             start = time.perf_counter()
             try:
-                req = urllib.request.Request(
-                    HOST + pfad, headers={"Accept-Language": sprache, "X-Forwarded-For": besucher_adresse()}
-                )
+                # As browsers and HTTP libraries (requests, locust) ask: gzip accepted.
+                kopf = {"Accept-Language": sprache, "Accept-Encoding": "gzip", "X-Forwarded-For": besucher_adresse()}
+                req = urllib.request.Request(HOST + pfad, headers=kopf)
                 with urllib.request.urlopen(req, timeout=30) as antwort:
                     antwort.read()
                     aus_cache = antwort.headers.get("X-Ozg-Cache") == "treffer"

@@ -116,12 +116,19 @@ def lesen(schluessel: str, etag: str, request, kopf_cache: str = KOPF_CACHE) -> 
     return antwort
 
 
-def speichern(schluessel: str, etag: str, inhalt: bytes, kopf: dict, request, sekunden: int) -> None:
+def speichern(schluessel: str, etag: str, antwort: HttpResponse, kopf: dict, request, sekunden: int) -> None:
+    """Store ``antwort``'s body for ``etag``; sent gzip-encoded, as stored, if the client accepts it: the bytes
+    are made for the cache anyway, and the built answer then goes out as a hit would (a Kommune page: 28 instead
+    of 244 KB)."""
     if request.META.get(VORRAT):
         sekunden = max(sekunden, settings.SEITEN_VORRAT_SEKUNDEN)
     # ISA-L's gzip (the same format as zlib's) at level 1: a Kommune page in a sixth of zlib's level-1 CPU
     # (0.3 instead of 1.7 ms) and no more bytes; mtime 0: the same page gives the same bytes.
-    _cache().set(schluessel, (etag, igzip.compress(inhalt, compresslevel=1, mtime=0), kopf), sekunden)
+    komprimiert = igzip.compress(antwort.content, compresslevel=1, mtime=0)
+    _cache().set(schluessel, (etag, komprimiert, kopf), sekunden)
+    if _GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")):
+        antwort.content = komprimiert
+        antwort["Content-Encoding"] = "gzip"
 
 
 def _aus_cache(request, etag):
@@ -146,7 +153,7 @@ def _in_cache(request, etag, antwort):
     speichern(
         adresse(request, "seite"),
         etag,
-        antwort.content,
+        antwort,
         {"Content-Type": antwort["Content-Type"]},
         request,
         settings.SEITEN_CACHE_SEKUNDEN,

@@ -83,3 +83,12 @@ def on_starting(server):
     # In the master, before any worker is forked. The sync worker lets gunicorn.http.wsgi.create() pick the
     # module's Response class; tests/ops/test_gunicorn.py fails if that ever stops applying.
     wsgi.Response = KopfMitInhalt
+
+
+def post_worker_init(worker):
+    """The application is loaded in the worker (modules, URLconf, compiled settings): those objects live as long as
+    the worker. Frozen (``gc.freeze``), the cyclic collector leaves them out of every full collection, which an
+    uncached Kommune page, building tens of thousands of objects, otherwise triggers with each few pages."""
+    import gc  # noqa: PLC0415
+
+    gc.freeze()

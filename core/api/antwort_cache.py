@@ -36,4 +36,4 @@ def speichern(request, etag: str, antwort) -> None:
     if len(antwort.content) > MAX_BYTES:
         return
     kopf = {name: antwort[name] for name in KOPIERTE_KOPFZEILEN if name in antwort}
-    seitencache.speichern(_adresse(request), etag, antwort.content, kopf, request, settings.API_ANTWORT_CACHE_SEKUNDEN)
+    seitencache.speichern(_adresse(request), etag, antwort, kopf, request, settings.API_ANTWORT_CACHE_SEKUNDEN)

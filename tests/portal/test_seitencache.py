@@ -47,3 +47,27 @@ def test_visitors_with_a_session_get_fresh_pages(client, django_user_model):
 def test_error_pages_carry_no_validators(client):
     assert "ETag" not in client.get("/kommunen/01061034/?ebene=quatsch")
     assert "ETag" not in client.get("/leistungen/99999/")
+
+
+@pytest.mark.parametrize("pfad", ["/kommunen/01061034/", "/api/v1/kommunen/01061034/leistungen/"])
+def test_a_built_answer_goes_out_as_stored_to_a_client_that_accepts_gzip(
+    client, caches_wie_ausserhalb_einer_transaktion, pfad
+):
+    """A page or answer built on a miss is compressed for the cache anyway: a client that accepts gzip (every
+    browser, dashboards' HTTP libraries) gets those bytes at once, as a later hit would send them."""
+    import gzip  # noqa: PLC0415
+
+    klar = client.get(pfad, headers={"Accept-Language": "de"})
+    assert "Content-Encoding" not in klar and klar["X-Ozg-Cache"] in ("neu", "treffer")
+    client.get(pfad, headers={"Accept-Language": "en"})  # another address: the German entry stays
+    from django.conf import settings  # noqa: PLC0415
+    from django.core.cache import caches  # noqa: PLC0415
+
+    caches[settings.API_ANTWORT_CACHE].clear()  # the next one is a miss again
+    gebaut = client.get(pfad, headers={"Accept-Language": "de", "Accept-Encoding": "gzip, deflate, br"})
+    assert gebaut["X-Ozg-Cache"] == "neu"
+    assert gebaut["Content-Encoding"] == "gzip" and "Accept-Encoding" in gebaut["Vary"]
+    assert gzip.decompress(gebaut.content) == klar.content
+    assert int(gebaut["Content-Length"]) == len(gebaut.content) < len(klar.content) / 4
+    treffer = client.get(pfad, headers={"Accept-Language": "de", "Accept-Encoding": "gzip"})
+    assert treffer["X-Ozg-Cache"] == "treffer" and treffer.content == gebaut.content
