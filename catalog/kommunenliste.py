@@ -16,6 +16,7 @@ ORM once (``core.vorbereitet``): compiling one costs several times what running 
 """
 
 import threading
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from operator import attrgetter
 from typing import NamedTuple
@@ -173,8 +174,11 @@ class Kommuneliste(Sequence):
     (status, synthetisch)). Rows (``KommuneZeile``) are built when read; the page reads the parts instead
     (``catalog.darstellung.liste``, ``anzahl``, ``synthetisch``)."""
 
-    def __init__(self, landesteil: Landesteil, eigene: dict[int, tuple[str, bool]]):
+    def __init__(self, landesteil: Landesteil, eigene: dict[int, tuple[str, bool]], plan_stand=None):
         self.landesteil, self.eigene = landesteil, eigene
+        #: All the body's statuses counted by (status, geplant_bis, synthetisch), as ``catalog.plan`` counts them:
+        #: read with them for the whole list (no query of its own for the plan), else None.
+        self.plan_stand = plan_stand
 
     def __len__(self):
         return len(self.landesteil.zeilen)
@@ -237,16 +241,21 @@ def _landesteil(gebiet, katalog: Katalog, stand: Datenstand) -> Landesteil | Kom
     return alle
 
 
-def _eigene(gebiet) -> dict[int, tuple[str, bool]]:
-    """The body's own statuses, Leistung pk → (status, synthetisch): one query.
+_EIGENE = "SELECT leistung_id, status, synthetisch, geplant_bis FROM {tabelle} WHERE kommune_id = %s"
+
+
+def _eigene(gebiet) -> tuple[dict[int, tuple[str, bool]], list[dict]]:
+    """The body's own statuses, Leistung pk → (status, synthetisch), and all of them counted for the plan: one query.
 
     Plain SQL: composing the ORM query cost more CPU than the database took to answer it (~550 rows); prepared,
     like the page's other fixed queries (``core.vorbereitet``).
     """
-    tabelle = KommunaleUmsetzung._meta.db_table
-    sql = f"SELECT leistung_id, status, synthetisch FROM {tabelle} WHERE kommune_id = %s"
+    sql = _EIGENE.format(tabelle=KommunaleUmsetzung._meta.db_table)
     zeilen = vorbereitet.lesen(sql, [gebiet.pk], KommunaleUmsetzung.objects.db)
-    return {pk: (status, bool(synthetisch)) for pk, status, synthetisch in zeilen}
+    eigene = {pk: (status, bool(synthetisch)) for pk, status, synthetisch, _bis in zeilen}
+    je_stand = Counter((status, bis, bool(synthetisch)) for _pk, status, synthetisch, bis in zeilen)
+    plan_stand = [{"status": s, "geplant_bis": b, "synthetisch": y, "n": n} for (s, b, y), n in je_stand.items()]
+    return eigene, plan_stand
 
 
 def _mit_eigenen(katalog: Katalog, land: Iterable[Landeszeile], eigene) -> list[KommuneZeile]:
@@ -262,7 +271,7 @@ def ganze_liste(gebiet, katalog: Katalog, stand: Datenstand) -> Kommuneliste:
     else the one query of the whole list, whose Land part is kept for the next body of the Land.
     """
     teil = _landesteil(gebiet, katalog, stand)
-    return teil if isinstance(teil, Kommuneliste) else Kommuneliste(teil, _eigene(gebiet))
+    return teil if isinstance(teil, Kommuneliste) else Kommuneliste(teil, *_eigene(gebiet))
 
 
 def nach_ozg_id(alle) -> list[KommuneZeile]:
@@ -289,7 +298,7 @@ class NachOzgId(Sequence):
         land = self._land[index]
         if not land:
             return []
-        return _mit_eigenen(self._katalog, land, _eigene(self._gebiet))
+        return _mit_eigenen(self._katalog, land, _eigene(self._gebiet)[0])
 
     def __iter__(self):
         return iter(self[:])

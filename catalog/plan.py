@@ -39,18 +39,19 @@ def _quartal(tag) -> tuple[int, int]:
     return (tag.year, (tag.month - 1) // 3 + 1)
 
 
-def kommunaler_plan(gebiet):
+def kommunaler_plan(gebiet, stand=None):
     """The Kommune-Redaktion's own plan: Leistungen connected so far per quarter (from the history) and planned
     connections by their quarter of "geplant bis".
 
     Two aggregate queries whatever the number of Leistungen or changes (the page skips this for a body without
-    recorded rows):
+    recorded rows, and the first when its whole list has counted them already, ``stand``):
     the current statuses with their dates, and per Leistung connected today the first time the history shows
     it "angeschlossen" (a Leistung that was connected, dropped and connected again counts from its first time).
     """
     if gebiet.ebene not in (Ebene.KREIS, Ebene.GEMEINDEVERBAND, Ebene.GEMEINDE):
         return {}
-    stand = _STAND(gebiet.pk)
+    # ``stand``: the counted statuses as the page's whole list read them with its rows (no query of its own).
+    stand = _STAND(gebiet.pk) if stand is None else stand
     if not stand:
         return {}
     je_status = dict.fromkeys(Anschlussstatus.values, 0)

@@ -96,3 +96,19 @@ def test_without_rows_there_is_no_plan_section_and_no_plan_query(client, django_
     with django_assert_num_queries(5):
         html = client.get(f"/kommunen/{HEILIGENSTEDTEN}/").content.decode()
     assert 'id="plan"' not in html
+
+
+def test_with_the_lands_part_kept_the_plan_counts_come_with_the_bodys_statuses(
+    client, plan, im_speicher, django_assert_num_queries
+):
+    """The whole list reads the body's statuses anyway: with the Land's part kept, the plan counts them from that
+    read (Datenstand, body, its statuses, Teilnahmen, the plan's history: five queries), and shows the same."""
+    url = f"/kommunen/{HEILIGENSTEDTEN}/"
+    erst = client.get(url).content.decode()  # the one query of the whole list; the plan counts by its own
+    with django_assert_num_queries(5):
+        zweit = client.get(url).content.decode()
+
+    def abschnitt(html):
+        return html.split('id="plan"', 1)[1].split("</section>", 1)[0]
+
+    assert abschnitt(zweit) == abschnitt(erst) and "angeschlossen" in abschnitt(zweit)
