@@ -174,11 +174,18 @@ class Kommuneliste(Sequence):
     (status, synthetisch)). Rows (``KommuneZeile``) are built when read; the page reads the parts instead
     (``catalog.darstellung.liste``, ``anzahl``, ``synthetisch``)."""
 
-    def __init__(self, landesteil: Landesteil, eigene: dict[int, tuple[str, bool]], plan_stand=None):
+    def __init__(self, landesteil: Landesteil, eigene: dict[int, tuple[str, bool]], gelesen=None):
         self.landesteil, self.eigene = landesteil, eigene
-        #: All the body's statuses counted by (status, geplant_bis, synthetisch), as ``catalog.plan`` counts them:
-        #: read with them for the whole list (no query of its own for the plan), else None.
-        self.plan_stand = plan_stand
+        self._gelesen = gelesen  # all the body's status rows as ``_eigene`` read them (the whole list), else None
+
+    @property
+    def plan_stand(self) -> list[dict] | None:
+        """All the body's statuses counted by (status, geplant_bis, synthetisch), as ``catalog.plan`` counts them,
+        from the whole list's read of them (the plan then needs no query of its own); None for other lists."""
+        if self._gelesen is None:
+            return None
+        je_stand = Counter((status, bis, bool(synthetisch)) for _pk, status, synthetisch, bis in self._gelesen)
+        return [{"status": s, "geplant_bis": b, "synthetisch": y, "n": n} for (s, b, y), n in je_stand.items()]
 
     def __len__(self):
         return len(self.landesteil.zeilen)
@@ -244,18 +251,16 @@ def _landesteil(gebiet, katalog: Katalog, stand: Datenstand) -> Landesteil | Kom
 _EIGENE = "SELECT leistung_id, status, synthetisch, geplant_bis FROM {tabelle} WHERE kommune_id = %s"
 
 
-def _eigene(gebiet) -> tuple[dict[int, tuple[str, bool]], list[dict]]:
-    """The body's own statuses, Leistung pk → (status, synthetisch), and all of them counted for the plan: one query.
+def _eigene(gebiet) -> tuple[dict[int, tuple[str, bool]], list[tuple]]:
+    """The body's own statuses, Leistung pk → (status, synthetisch), and the rows read (with "geplant bis", which
+    the plan counts): one query.
 
     Plain SQL: composing the ORM query cost more CPU than the database took to answer it (~550 rows); prepared,
     like the page's other fixed queries (``core.vorbereitet``).
     """
     sql = _EIGENE.format(tabelle=KommunaleUmsetzung._meta.db_table)
     zeilen = vorbereitet.lesen(sql, [gebiet.pk], KommunaleUmsetzung.objects.db)
-    eigene = {pk: (status, bool(synthetisch)) for pk, status, synthetisch, _bis in zeilen}
-    je_stand = Counter((status, bis, bool(synthetisch)) for _pk, status, synthetisch, bis in zeilen)
-    plan_stand = [{"status": s, "geplant_bis": b, "synthetisch": y, "n": n} for (s, b, y), n in je_stand.items()]
-    return eigene, plan_stand
+    return {pk: (status, bool(synthetisch)) for pk, status, synthetisch, _bis in zeilen}, zeilen
 
 
 def _mit_eigenen(katalog: Katalog, land: Iterable[Landeszeile], eigene) -> list[KommuneZeile]:
