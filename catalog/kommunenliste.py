@@ -202,10 +202,10 @@ class Kommuneliste(Sequence):
         """Per-level counts of this list: rows, recorded by the Land-Redaktion, with a status of the body's own."""
         ebene_je_pk, je_ebene = self.landesteil.anzahl()
         anzahl = {e: {"n": n, "erfasst": erfasst, "kommune_erfasst": 0} for e, (n, erfasst) in je_ebene.items()}
-        for pk, (status, _synthetisch) in self.eigene.items():
-            ebene = ebene_je_pk.get(pk)
-            if ebene is not None and status is not None:
-                anzahl[ebene]["kommune_erfasst"] += 1
+        # ``eigene`` holds recorded statuses only; a pk outside the list counts for no level (None).
+        for ebene, n in Counter(map(ebene_je_pk.get, self.eigene)).items():
+            if ebene is not None:
+                anzahl[ebene]["kommune_erfasst"] = n
         return anzahl
 
     @property
