@@ -1,6 +1,12 @@
-"""{% balkendiagramm %}: each bar's label, rectangles and value, filled into the chart's kept parts."""
+"""Template helpers of the public pages: {% balkendiagramm %} fills each bar into the chart's kept parts; |dezimal."""
+
+from decimal import Decimal
 
 from django.template import Context, Template
+from django.template.defaultfilters import floatformat
+from django.utils import translation
+
+from core.templatetags.portal import dezimal
 
 
 def test_each_bar_shows_its_escaped_label_its_segments_and_its_numbers():
@@ -24,3 +30,17 @@ def test_each_bar_shows_its_escaped_label_its_segments_and_its_numbers():
     assert '<text x="422" y="52" text-anchor="end">2. Quartal</text>' in html and 'y="38"' not in html
     assert '<text x="436" y="52">0</text>' in html
     assert "{" not in html
+
+
+def test_dezimal_prints_a_decimal_as_floatformat_does_in_each_language():
+    for sprache in ("de", "en"):
+        with translation.override(sprache):
+            for wert in (
+                Decimal("0.01"),
+                Decimal("12.5"),
+                Decimal("1234.56"),
+                Decimal("3.005"),
+                Decimal("99999.99"),
+                7,
+            ):
+                assert dezimal(wert, 2) == floatformat(wert, 2), (sprache, wert)
