@@ -1,6 +1,7 @@
 """Template helpers of the public pages: accessible SVG bar charts, linked legal references, German numbers."""
 
 import re
+from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 
 from django import template
@@ -9,7 +10,8 @@ from django.dispatch import receiver
 from django.template.loader import get_template
 from django.utils.autoreload import file_changed
 from django.utils.encoding import force_str
-from django.utils.html import format_html, format_html_join
+from django.utils.formats import get_format
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
@@ -42,6 +44,35 @@ DIAGRAMME_HOECHSTENS = 256
 def _diagramme_vergessen(**kwargs):
     """A changed setting or file (the development server reloads templates without a restart) can change a chart."""
     _diagramme.clear()
+    _formen.clear()
+
+
+#: The parts of one bar (``includes/balkendiagramm_balken.html``) as format strings, by part: rendered once.
+_formen: dict[str, str] = {}
+#: The values each part names, in braces.
+_FORM_WERTE = (
+    "klasse",
+    "x",
+    "y",
+    "breite",
+    "balken_hoehe",
+    "label_x",
+    "text_y",
+    "label",
+    "segmente",
+    "wert_x",
+    "wert_text",
+)
+
+
+def _form(teil: str) -> str:
+    """The part ``teil`` ("segment": one rectangle, "balken": label, rectangles and value) with ``{name}`` for each
+    value; the values' braces pass escaping unchanged, and the markup has no braces of its own."""
+    form = _formen.get(teil)
+    if form is None:
+        platzhalter = {name: mark_safe(f"{{{name}}}") for name in _FORM_WERTE}
+        form = _formen[teil] = get_template("includes/balkendiagramm_balken.html").render({"teil": teil, **platzhalter})
+    return form
 
 
 @register.simple_tag(takes_context=True)
@@ -80,43 +111,52 @@ def balkendiagramm(context, balken, titel, beschreibung, maximum=None, einheit="
 def _diagramm(nummer, balken, titel, beschreibung, maximum, einheit) -> str:
     summen = [sum(s["wert"] for s in b["segmente"]) for b in balken]
     maximum = maximum or max(summen, default=0) or 1
+    segment_form, balken_form = _form("segment"), _form("balken")
+    balken_hoehe, label_x = _svg(BALKEN_HOEHE), _svg(LABEL_BREITE - 8)
     zeilen = []
     legende = {}
     # One segment per bar, each bar its own class (a colour per level): the legend names the bars, not the unit.
     je_balken = all(len(b["segmente"]) == 1 for b in balken)
     for index, (b, summe) in enumerate(zip(balken, summen, strict=True)):
-        y = RAND + index * ZEILEN_HOEHE
+        y = _svg(RAND + index * ZEILEN_HOEHE)
         x = LABEL_BREITE
         segmente = []
         for s in b["segmente"]:
             breite = round(BALKEN_BREITE * s["wert"] / maximum, 1)
             if breite:
-                segmente.append({"x": _svg(x), "breite": _svg(breite), "klasse": s["klasse"]})
+                segmente.append(
+                    segment_form.format(
+                        klasse=conditional_escape(s["klasse"]),
+                        x=_svg(x),
+                        y=y,
+                        breite=_svg(breite),
+                        balken_hoehe=balken_hoehe,
+                    )
+                )
             x += breite
             legende.setdefault(s["klasse"], b["label"] if je_balken else s["name"])
         text = " + ".join(str(s["wert"]) for s in b["segmente"]) if len(b["segmente"]) > 1 else str(summe)
         zeilen.append(
-            {
-                "label": b["label"],
-                "y": _svg(y),
-                "text_y": _svg(y + BALKEN_HOEHE / 2 + 5),
-                "segmente": segmente,
-                "wert_x": _svg(x + 6),
-                "wert_text": f"{text}{einheit}",
-            }
+            balken_form.format(
+                label_x=label_x,
+                text_y=_svg(RAND + index * ZEILEN_HOEHE + BALKEN_HOEHE / 2 + 5),
+                label=conditional_escape(b["label"]),
+                segmente="".join(segmente),
+                wert_x=_svg(x + 6),
+                wert_text=conditional_escape(f"{text}{einheit}"),
+            )
         )
     kontext = {
         "id": f"diagramm-{nummer}",
         "titel": titel,
         "beschreibung": beschreibung,
-        "zeilen": zeilen,
+        # Markup from the kept parts, every value in it escaped.
+        "balken": mark_safe("".join(zeilen)),
         # A tuple: the kept frame of the chart is keyed by it.
         "legende": tuple(legende.items()) if len(legende) > 1 else (),
         "breite": _svg(LABEL_BREITE + BALKEN_BREITE + 60),
         "hoehe": _svg(RAND * 2 + len(balken) * ZEILEN_HOEHE),
-        "label_x": _svg(LABEL_BREITE - 8),
         "achse_x": _svg(LABEL_BREITE),
-        "balken_hoehe": _svg(BALKEN_HOEHE),
     }
     return get_template("includes/balkendiagramm.html").render(kontext)
 
@@ -157,6 +197,15 @@ def zahl(wert):
         return f"{int(wert):,}".replace(",", ".")
     except (TypeError, ValueError):
         return wert
+
+
+@register.filter
+def dezimal(wert, stellen=2):
+    """``{{ gebiet.flaeche|dezimal:2 }}``: a Decimal (or whole number) as ``floatformat:2`` prints it — rounded half
+    up, with the language's decimal separator and no grouping (USE_THOUSAND_SEPARATOR is off) — in a sixth of the
+    time (5 µs, not 30): floatformat parses the number's text again and looks up three formats."""
+    gerundet = Decimal(wert).quantize(Decimal(1).scaleb(-int(stellen)), ROUND_HALF_UP)
+    return f"{gerundet:f}".replace(".", get_format("DECIMAL_SEPARATOR"))
 
 
 @cache

@@ -290,3 +290,24 @@ def test_the_parts_kept_across_pages_follow_the_language_and_the_land(client):
     gebiet = Gebietskoerperschaft.objects.get(ags="09162000")
     bund = sum(1 for leistung in Leistung.objects.fuer_kommune(gebiet) if leistung.ebene == EffektiveEbene.BUND)
     assert f">{bund}</text>" in bayern.split('id="ebenen"', 1)[1].split("</svg>", 1)[0]
+
+
+def test_the_kept_main_navigation_marks_each_pages_own_entry_and_switches_the_language_to_the_same_page(client):
+    """The navigation is kept by the page's view: a Kommune page marks no entry, the overview pages their own, and
+    the language switch always links back to the very page shown."""
+
+    def navigation(pfad):
+        html = client.get(pfad).content.decode()
+        return html.split('<nav class="kopf__nav"', 1)[1].split("</nav>", 1)[0]
+
+    with translation.override("de"):
+        itzehoe = navigation(f"/kommunen/{ITZEHOE}/")
+        themenfelder = navigation("/themenfelder/")
+        heiligenstedten = navigation(f"/kommunen/{HEILIGENSTEDTEN}/?ebene=kreis")
+        start = navigation("/")
+    assert 'aria-current="page"' not in itzehoe and 'aria-current="page"' not in heiligenstedten
+    assert themenfelder.count('aria-current="page"') == 1
+    assert '<a href="/themenfelder/" aria-current="page">' in themenfelder
+    assert start.count('aria-current="page"') == 1 and '<a href="/" aria-current="page">' in start
+    assert f'href="/sprache/en/?weiter=/kommunen/{ITZEHOE}/"' in itzehoe
+    assert f'href="/sprache/en/?weiter=/kommunen/{HEILIGENSTEDTEN}/%3Febene%3Dkreis"' in heiligenstedten
