@@ -57,9 +57,10 @@ def test_land_key_writes_its_land_only_and_is_named_in_the_history():
     eintrag = stand.history.get()
     assert eintrag.history_user is None
     assert eintrag.history_change_reason == f"API-Schlüssel Dashboard SH ({schluessel.prefix})"
-    # Moving the row into another Land is refused like creating it there.
+    # Moving the row into another Land is refused.
     umzug = client.patch("/api/v1/umsetzungsstand/01.10002/", {"land": "09"}, format="json")
-    assert umzug.status_code == 403
+    # No row moves out of its Bereich (core.bereiche.bereichsfelder): refused before the key's scope is asked.
+    assert umzug.status_code == 400 and [f["field"] for f in umzug.json()["errors"]] == ["land"]
     assert Umsetzungsstand.objects.get(pk=stand.pk).land == sh
     assert client.delete("/api/v1/umsetzungsstand/01.10002/").status_code == 204
     assert stand.history.latest("history_date").history_change_reason.startswith("API-Schlüssel Dashboard SH")
