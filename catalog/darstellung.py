@@ -17,7 +17,7 @@ no "reset" link): rendered once per language and kept with the catalogue, whose 
 """
 
 import threading
-from itertools import groupby
+from itertools import chain, groupby, repeat
 from typing import NamedTuple
 
 from django.template.loader import get_template
@@ -40,6 +40,8 @@ FILTERFORMULAR = "catalog/includes/filterformular.html"
 ZEILEN = "<!--zeilen-->"
 #: Frames kept per catalogue: the whole lists (16 Länder × 2 languages × folded or open) and many filtered ones.
 RAHMEN_HOECHSTENS = 512
+#: A row without a status of the body's own (``catalog.kommunenliste.OHNE_EIGENEN``).
+OHNE = (None, False)
 #: "Wer vollzieht hier" cells kept (a few per body shown; the shared ones come back at once after emptying).
 WERZELLEN_HOECHSTENS = 4096
 
@@ -144,10 +146,10 @@ def _rahmen(katalog, struktur: tuple, offen: bool) -> list[str]:
     return teile
 
 
-def _vorlage(landesteil, katalog, offen: bool):
-    """The list's HTML around the body's cells, for the rows of ``landesteil`` in this language: per row the HTML
-    before its "Wer vollzieht hier" cell (the frame up to a Lage's first row, the row head), what chooses its two
-    cells (Leistung pk, level and whether derived, the Land's status); then the rest of the frame.
+def _vorlage(landesteil, katalog, offen: bool) -> "Vorlage":
+    """The list's HTML around the body's cells, for the rows of ``landesteil`` in this language, by column: per
+    row the HTML before its "Wer vollzieht hier" cell (the frame up to a Lage's first row, the row head) and what
+    chooses its two cells (Leistung pk, level and whether derived, the Land's status); then the rest of the frame.
 
     Derived from the rows alone, so kept with a kept Land part (``catalog.kommunenliste``): the whole list of every
     body of a Land is cut once per language and Landesstand, and its bodies only add their cells.
@@ -168,38 +170,50 @@ def _vorlage(landesteil, katalog, offen: bool):
         struktur.append((tf_name, len(tf_zeilen), sum(z.ebene in OFFENE_EBENEN for z in tf_zeilen), tuple(lagen)))
     offen = offen or len(struktur) == 1
     teile = _rahmen(katalog, tuple(struktur), offen)
-    zeilen = [
-        ((teile[i] if erste else "") + koepfe[z.pk], z.pk, (z.ebene, z.abgeleitet), z.land_status)
+    reihen = [z for lage_zeilen in je_lage for z in lage_zeilen]
+    vor = tuple(
+        (teile[i] if erste else "") + koepfe[z.pk]
         for i, lage_zeilen in enumerate(je_lage)
         for erste, z in zip([True] + [False] * (len(lage_zeilen) - 1), lage_zeilen, strict=True)
-    ]
-    vorlage = (zeilen, teile[-1], offen)
+    )
+    vorlage = Vorlage(
+        vor,
+        tuple(z.pk for z in reihen),
+        tuple((z.ebene, z.abgeleitet) for z in reihen),
+        tuple(z.land_status for z in reihen),
+        teile[-1],
+        offen,
+    )
     if eigene_ableitung:
         landesteil.ableitungen[schluessel] = vorlage
     return vorlage
 
 
+class Vorlage(NamedTuple):
+    """The list's HTML around the body's cells, by column: one entry per row."""
+
+    vor: tuple[str, ...]  # the HTML before the row's "Wer vollzieht hier" cell
+    pks: tuple[int, ...]  # the row's Leistung
+    wer: tuple[tuple[str, bool], ...]  # what chooses that cell: the level and whether it is derived
+    land_status: tuple[str | None, ...]  # with the body's own status: what chooses the status cell
+    schluss: str  # the rest of the frame
+    offen: bool
+
+
 def liste(gebiet, kommuneliste, vollzieher, katalog, *, offen: bool) -> Liste:
     """The list (a ``catalog.kommunenliste.Kommuneliste`` in page order) grouped by Themenfeld and Lage as HTML;
     ``offen``: open every Themenfeld (else only a single one is)."""
-    zeilen, schluss, offen = _vorlage(kommuneliste.landesteil, katalog, offen)
-    eigene, ohne = kommuneliste.eigene, (None, False)
-    # This request's cells (no language lookup per row), each looked up when a row first needs it.
-    wer: dict[tuple, str] = {}
-    stand: dict[tuple, str] = {}
-    html = []
-    for vor, pk, wer_schluessel, land_status in zeilen:
-        werzelle = wer.get(wer_schluessel)
-        if werzelle is None:
-            werzelle = wer[wer_schluessel] = _werzelle(gebiet, vollzieher[wer_schluessel[0]], wer_schluessel[1])
-        stand_schluessel = (land_status, *eigene.get(pk, ohne))
-        standzelle = stand.get(stand_schluessel)
-        if standzelle is None:
-            standzelle = stand[stand_schluessel] = _standzelle(*stand_schluessel)
-        html += (vor, werzelle, standzelle)
-    html.append(schluss)
+    vorlage = _vorlage(kommuneliste.landesteil, katalog, offen)
+    # Each cell is chosen by a key that few rows differ in (a level, a pair of statuses): the cells are looked up
+    # once per key, and the rows are joined column by column (no Python step per row: ~550 rows on every page).
+    wer = {s: _werzelle(gebiet, vollzieher[s[0]], s[1]) for s in set(vorlage.wer)}
+    stand_schluessel = list(
+        zip(vorlage.land_status, map(kommuneliste.eigene.get, vorlage.pks, repeat(OHNE)), strict=True)
+    )
+    stand = {(land, eigen): _standzelle(land, *eigen) for land, eigen in set(stand_schluessel)}
+    zellen = zip(vorlage.vor, map(wer.__getitem__, vorlage.wer), map(stand.__getitem__, stand_schluessel), strict=True)
     # Every part is template output (escaped there): the joined list is safe HTML.
-    return Liste(mark_safe("".join(html)), offen)  # noqa: S308
+    return Liste(mark_safe("".join(chain.from_iterable(zellen)) + vorlage.schluss), vorlage.offen)  # noqa: S308
 
 
 def filterformular(katalog, filterset, fehler, querystring: str, pfad: str) -> str:
