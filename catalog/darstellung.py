@@ -4,7 +4,8 @@ A row is the same for every body except two cells, so it is rendered in parts, e
 once: the row head (OZG-ID, name, LeiKa figures) per Leistung, Katalogstand and language, kept with the
 catalogue; the "Wer vollzieht hier" cell per level for the page's body, kept by what it shows (the bodies of a
 Kreis share their Kreis's and Land's cells); the status cell per combination of statuses (kept per language). A
-page of 557 rows joins 557 × 3 ready strings instead of rendering 557 rows through the template engine.
+page of 557 rows joins 557 × 3 ready parts instead of rendering 557 rows through the template engine, as UTF-8
+bytes: the page's template prints a marker where the list goes, and ``einsetzen`` puts the list there.
 
 The frame around the rows (a ``<details>`` per Themenfeld with its counts, a table per Lage with caption and head)
 is the template ``leistungen_gruppen.html``, rendered once per structure — the Themenfelder and Lagen shown, their
@@ -81,17 +82,21 @@ def _zeilenkoepfe(katalog) -> dict[int, str]:
 
 
 _stand_sperre = threading.Lock()
-_standzellen: dict[tuple, str] = {}
+_standzellen: dict[tuple, bytes] = {}
 
 
-def _standzelle(land_status, kommune_status, synthetisch) -> str:
+def _standzelle(land_status, kommune_status, synthetisch) -> bytes:
     schluessel = (get_language() or "", land_status, kommune_status, synthetisch)
     zelle = _standzellen.get(schluessel)
     if zelle is None:
         # Bounded: languages × statuses in the Land × statuses in the Kommune × synthetic or not.
-        zelle = get_template(STAND).render(
-            # The page marks a synthetic status with a <mark> instead of the download's "(synthetisch)".
-            {"text": status_text(land_status, kommune_status), "synthetisch": synthetisch}
+        zelle = (
+            get_template(STAND)
+            .render(
+                # The page marks a synthetic status with a <mark> instead of the download's "(synthetisch)".
+                {"text": status_text(land_status, kommune_status), "synthetisch": synthetisch}
+            )
+            .encode()
         )
         with _stand_sperre:
             _standzellen[schluessel] = zelle
@@ -99,17 +104,17 @@ def _standzelle(land_status, kommune_status, synthetisch) -> str:
 
 
 _wer_sperre = threading.Lock()
-_werzellen: dict[tuple, str] = {}
+_werzellen: dict[tuple, bytes] = {}
 
 
-def _werzelle(gebiet, v, abgeleitet: bool) -> str:
+def _werzelle(gebiet, v, abgeleitet: bool) -> bytes:
     """The "Wer vollzieht hier" cell of one level for the page's body, kept by all the template reads: it names
     the body behind the level (the Kreis, the Land …), so the pages of many bodies share it."""
     link = v.gebiet.get_absolute_url() if v.gebiet is not None and v.gebiet.pk != gebiet.pk else ""
     schluessel = (get_language() or "", v.text, v.hinweis, link, abgeleitet)
     zelle = _werzellen.get(schluessel)
     if zelle is None:
-        zelle = get_template(WER).render({"v": v, "link": link, "abgeleitet": abgeleitet})
+        zelle = get_template(WER).render({"v": v, "link": link, "abgeleitet": abgeleitet}).encode()
         with _wer_sperre:
             # Bounded: the cells naming one body alone (its own level) would otherwise grow with every body shown.
             if len(_werzellen) >= WERZELLEN_HOECHSTENS:
@@ -119,8 +124,23 @@ def _werzelle(gebiet, v, abgeleitet: bool) -> str:
 
 
 class Liste(NamedTuple):
-    html: str  # safe: template output only
+    inhalt: bytes  # the list's HTML as UTF-8: template output only (``einsetzen`` puts it into the page)
     offen: bool  # the Themenfelder are shown open
+
+
+#: Stands for the list in the page's HTML: the page's template prints it, ``einsetzen`` replaces it (data in template
+#: output is escaped, so no data can print it).
+LISTE = mark_safe("<!--liste-->")
+
+
+def einsetzen(antwort, liste: Liste):
+    """Put the list into the rendered page (an ``HttpResponse``) where its template printed ``LISTE``.
+
+    The list is most of the page (~240 of ~260 KB): as bytes from parts encoded once, it is copied once here,
+    instead of being copied by every template level around it and encoded to UTF-8 again on every page.
+    """
+    antwort.content = antwort.content.replace(LISTE.encode(), liste.inhalt, 1)
+    return antwort
 
 
 def _rahmen(katalog, struktur: tuple, offen: bool) -> list[str]:
@@ -172,7 +192,7 @@ def _vorlage(landesteil, katalog, offen: bool) -> "Vorlage":
     teile = _rahmen(katalog, tuple(struktur), offen)
     reihen = [z for lage_zeilen in je_lage for z in lage_zeilen]
     vor = tuple(
-        (teile[i] if erste else "") + koepfe[z.pk]
+        ((teile[i] if erste else "") + koepfe[z.pk]).encode()
         for i, lage_zeilen in enumerate(je_lage)
         for erste, z in zip([True] + [False] * (len(lage_zeilen) - 1), lage_zeilen, strict=True)
     )
@@ -181,7 +201,7 @@ def _vorlage(landesteil, katalog, offen: bool) -> "Vorlage":
         tuple(z.pk for z in reihen),
         tuple((z.ebene, z.abgeleitet) for z in reihen),
         tuple(z.land_status for z in reihen),
-        teile[-1],
+        teile[-1].encode(),
         offen,
     )
     if eigene_ableitung:
@@ -192,17 +212,17 @@ def _vorlage(landesteil, katalog, offen: bool) -> "Vorlage":
 class Vorlage(NamedTuple):
     """The list's HTML around the body's cells, by column: one entry per row."""
 
-    vor: tuple[str, ...]  # the HTML before the row's "Wer vollzieht hier" cell
+    vor: tuple[bytes, ...]  # the HTML before the row's "Wer vollzieht hier" cell (UTF-8, as every part)
     pks: tuple[int, ...]  # the row's Leistung
     wer: tuple[tuple[str, bool], ...]  # what chooses that cell: the level and whether it is derived
     land_status: tuple[str | None, ...]  # with the body's own status: what chooses the status cell
-    schluss: str  # the rest of the frame
+    schluss: bytes  # the rest of the frame
     offen: bool
 
 
 def liste(gebiet, kommuneliste, vollzieher, katalog, *, offen: bool) -> Liste:
-    """The list (a ``catalog.kommunenliste.Kommuneliste`` in page order) grouped by Themenfeld and Lage as HTML;
-    ``offen``: open every Themenfeld (else only a single one is)."""
+    """The list (a ``catalog.kommunenliste.Kommuneliste`` in page order) grouped by Themenfeld and Lage as HTML
+    (UTF-8); ``offen``: open every Themenfeld (else only a single one is)."""
     vorlage = _vorlage(kommuneliste.landesteil, katalog, offen)
     # Each cell is chosen by a key that few rows differ in (a level, a pair of statuses): the cells are looked up
     # once per key, and the rows are joined column by column (no Python step per row: ~550 rows on every page).
@@ -212,8 +232,7 @@ def liste(gebiet, kommuneliste, vollzieher, katalog, *, offen: bool) -> Liste:
     )
     stand = {(land, eigen): _standzelle(land, *eigen) for land, eigen in set(stand_schluessel)}
     zellen = zip(vorlage.vor, map(wer.__getitem__, vorlage.wer), map(stand.__getitem__, stand_schluessel), strict=True)
-    # Every part is template output (escaped there): the joined list is safe HTML.
-    return Liste(mark_safe("".join(chain.from_iterable(zellen)) + vorlage.schluss), vorlage.offen)  # noqa: S308
+    return Liste(b"".join(chain(chain.from_iterable(zellen), (vorlage.schluss,))), vorlage.offen)
 
 
 def filterformular(katalog, filterset, fehler, querystring: str, pfad: str) -> str:

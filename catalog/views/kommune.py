@@ -17,7 +17,7 @@ from core.seitencache import oeffentliche_seite
 
 from .. import kommunenliste
 from ..choices import Ebene, EffektiveEbene
-from ..darstellung import filterformular, liste, status_text
+from ..darstellung import LISTE, einsetzen, filterformular, liste, status_text
 from ..filtersets.kommune import KommuneLeistungFilterSet
 from ..importers.formate import ZustaendigkeitFormat
 from ..leistungskatalog import katalog_der_anfrage
@@ -95,7 +95,7 @@ def _kommune_seite(request, schluessel, *, druck):
         "fehler": fehler,
         "aktive_filter": aktive_filter,
         "zeilen": zeilen,
-        "liste": gruppiert.html,
+        "liste": LISTE,  # put in after rendering (einsetzen)
         "zaehlung": je_ebene,
         "antwort": antwort_zuerst(gebiet, verwaltung, je_ebene),
         "teilnahmen": kommunenliste.teilnahmen(gebiet),
@@ -125,7 +125,7 @@ def _kommune_seite(request, schluessel, *, druck):
     # The counts already tell whether the Kommune-Redaktion recorded anything: no plan query for the others.
     if any(z["kommune_erfasst"] for z in je_ebene):
         kontext.update(kommunaler_plan(gebiet, zeilen.plan_stand))
-    return render(request, "catalog/kommune.html", kontext, status=400 if fehler else 200)
+    return einsetzen(render(request, "catalog/kommune.html", kontext, status=400 if fehler else 200), gruppiert)
 
 
 @oeffentliche_seite(bereich=_bereich)
