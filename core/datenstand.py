@@ -176,8 +176,11 @@ def _bereich_sql(bereich: Gebietsbereich) -> tuple[str, list]:
         mit = "WITH"
         params = list(bereich.params) * (stand.count(bereich.ars_sql) + land.count(bereich.ars_sql))
     groesser = "GREATEST" if connection.vendor == "postgresql" else "MAX"
+    # MATERIALIZED: ``s`` reads each column of ``t`` twice, and PostgreSQL would inline ``t`` and run every part of
+    # it twice (21 index reads instead of 11).
+    t = "t AS MATERIALIZED" if connection.vendor == "postgresql" else "t AS"
     sql = f"""{mit}
-        t AS (SELECT {stand} AS id, (SELECT MAX(id) FROM core_aenderung WHERE {_KATALOG}) AS katalog,
+        {t} (SELECT {stand} AS id, (SELECT MAX(id) FROM core_aenderung WHERE {_KATALOG}) AS katalog,
               {land} AS land),
         s AS (SELECT {groesser}(COALESCE(t.id, 0), COALESCE(t.katalog, 0)) AS id, t.katalog,
               NULLIF(t.land, 0) AS land FROM t)
