@@ -72,3 +72,59 @@ def test_loops_and_blocktranslate_may_use_their_own_names():
 def test_a_part_that_reads_more_than_its_key_is_refused_when_the_template_is_parsed(inhalt):
     with pytest.raises(TemplateSyntaxError):
         vorlage("{% behalten land.name %}" + inhalt + "{% endbehalten %}")
+
+
+def test_values_put_in_are_printed_as_the_template_prints_them_and_the_rest_is_kept():
+    teil = vorlage(
+        "{% behalten druck mit name=gebiet.name nummer=gebiet.ags zahl=gebiet.zahl %}"
+        '<h1 data-x="{{ name }}">{{ name }}</h1>{% if druck %}D{% endif %}'
+        "{% blocktranslate with n=name %}Plan von {{ n }}{% endblocktranslate %} {{ nummer }} {{ zahl }}"
+        "{% endbehalten %}"
+    )
+    wie_immer = vorlage(
+        '<h1 data-x="{{ gebiet.name }}">{{ gebiet.name }}</h1>{% if druck %}D{% endif %}'
+        "{% blocktranslate with n=gebiet.name %}Plan von {{ n }}{% endblocktranslate %}"
+        " {{ gebiet.ags }} {{ gebiet.zahl }}"
+    )
+    for gebiet in ({"name": "Itzehoe", "ags": "01061046", "zahl": 7}, {"name": "<b>A & B</b>", "ags": None, "zahl": 0}):
+        for druck in (False, True):
+            kontext = {"gebiet": gebiet, "druck": druck}
+            assert teil.render(Context(kontext)) == wie_immer.render(Context(kontext))
+    assert "&lt;b&gt;A &amp; B&lt;/b&gt;" in teil.render(Context({"gebiet": {"name": "<b>A & B</b>"}, "druck": False}))
+    # One rendering per key value, whatever the names put in.
+    (knoten,) = [k for k in teil.nodelist if type(k).__name__ == "BehaltenNode"]
+    assert len(knoten.behalten) == 2
+
+
+def test_a_value_put_in_follows_the_language_of_its_part():
+    teil = vorlage(
+        "{% behalten mit name=gebiet.name %}{% blocktranslate %}Änderungen zu {{ name }} (Atom){% endblocktranslate %}"
+        "{% endbehalten %}"
+    )
+    with translation.override("de"):
+        assert teil.render(Context({"gebiet": {"name": "Kiel"}})) == "Änderungen zu Kiel (Atom)"
+    with translation.override("en"):
+        assert teil.render(Context({"gebiet": {"name": "Lübeck"}})) == "Changes to Lübeck (Atom)"
+
+
+@pytest.mark.parametrize(
+    "inhalt",
+    [
+        "{% if name %}x{% endif %}",  # tested: the kept part would hold the stand-in's answer
+        "{{ name|upper }}",  # filtered
+        "{{ name.0 }}",  # looked into
+        "{% for x in name %}{{ x }}{% endfor %}",  # looped over
+        "{% url 'home' name %}",  # passed on
+        "{% blocktranslate count n=name %}{{ n }} x{% plural %}{{ n }} xs{% endblocktranslate %}",  # chooses the plural
+        "{% with x=name %}{{ x }}{% endwith %}",
+    ],
+)
+def test_a_value_put_in_may_only_be_printed(inhalt):
+    with pytest.raises(TemplateSyntaxError):
+        vorlage("{% behalten mit name=gebiet.name %}" + inhalt + "{% endbehalten %}")
+
+
+@pytest.mark.parametrize("kopf", ["{% behalten mit %}", "{% behalten mit name %}", "{% behalten name mit name=x %}"])
+def test_what_follows_mit_must_be_names_with_values(kopf):
+    with pytest.raises(TemplateSyntaxError):
+        vorlage(kopf + "{{ name }}{% endbehalten %}")
