@@ -111,7 +111,12 @@ class Gebietskoerperschaft(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return _seite(get_script_prefix(), get_urlconf(), get_language(), self.schluessel)
+        return seitenadresse("kommune", self.schluessel)
+
+    @property
+    def adressen(self) -> "Adressen":
+        """The addresses of the body's pages by route name, for templates: ``gebiet.adressen.kommune_csv``."""
+        return Adressen(self.schluessel)
 
     @property
     def land_kuerzel(self) -> str:
@@ -123,8 +128,34 @@ class Gebietskoerperschaft(models.Model):
         return self.ags or self.ars
 
 
-@lru_cache(maxsize=8192)
-def _seite(praefix, urlconf, sprache, schluessel) -> str:
-    """The page of a body, kept by all that ``reverse`` reads: a Kommune page links its Kreis, Land and Verband
-    several times (and every page of a Land the same few), and each ``reverse`` costs tens of microseconds."""
-    return reverse("kommune", args=[schluessel])
+#: Stands for the key when an address of a body's page is built once (``seitenadresse``): digits, as every real key.
+_STELLVERTRETER = "000000000000"
+
+
+@lru_cache(maxsize=256)
+def _adressteile(name, praefix, urlconf, sprache) -> tuple[str, str] | None:
+    """The address of route ``name`` around its one argument, kept by all that ``reverse`` reads."""
+    adresse = reverse(name, args=[_STELLVERTRETER])
+    return tuple(adresse.split(_STELLVERTRETER)) if adresse.count(_STELLVERTRETER) == 1 else None
+
+
+def seitenadresse(name: str, schluessel: str) -> str:
+    """``reverse(name, args=[schluessel])`` for a route of a body's pages, without a ``reverse`` per call (tens of
+    microseconds; a Kommune page names half a dozen such addresses): the route is reversed once with a stand-in,
+    and a key of ASCII digits, which the address shows as it is, takes its place."""
+    teile = _adressteile(name, get_script_prefix(), get_urlconf(), get_language())
+    if teile is None or not (schluessel.isascii() and schluessel.isdigit()):
+        return reverse(name, args=[schluessel])
+    return teile[0] + schluessel + teile[1]
+
+
+class Adressen:
+    """``adressen[name]``: the address of route ``name`` of one body's pages (``seitenadresse``)."""
+
+    __slots__ = ("schluessel",)
+
+    def __init__(self, schluessel: str):
+        self.schluessel = schluessel
+
+    def __getitem__(self, name: str) -> str:
+        return seitenadresse(name, self.schluessel)

@@ -91,6 +91,14 @@ def _kommune_seite(request, schluessel, *, druck):
     kontext = {
         "gebiet": gebiet,
         "verwaltung": verwaltung,
+        # Which bodies above this one the page links (Land, Kreis, Verwaltung): the key of its kept parts, whose
+        # names and addresses each page puts in.
+        "oben_form": (
+            gebiet.land is not None and gebiet.land != gebiet,
+            gebiet.kreis is not None and gebiet.kreis != gebiet,
+            verwaltung != gebiet,
+        ),
+        "steckbrief_form": (bool(gebiet.einwohner), bool(gebiet.flaeche), bool(gebiet.plz)),
         "filterformular": "" if druck else filterformular(katalog, filterset, fehler, querystring, request.path),
         "fehler": fehler,
         "aktive_filter": aktive_filter,
@@ -100,6 +108,7 @@ def _kommune_seite(request, schluessel, *, druck):
         "antwort": antwort_zuerst(gebiet, verwaltung, je_ebene),
         "teilnahmen": kommunenliste.teilnahmen(gebiet),
         "querystring": querystring,
+        "abfrage": f"?{querystring}" if querystring else "",
         "druck": druck,
         # The time of the last committed change that can change this page (its Datenstand, ETag/Last-Modified).
         "datenstand": datetime.fromtimestamp(datenstand_der_anfrage(request).last_modified, tz=UTC),

@@ -158,7 +158,7 @@ class BehaltenNode(template.Node):
         self.plaetze = plaetze or {}
         # The stand-in each value put in is rendered as: safe, so that printing leaves it as it is.
         self.platzhalter = {name: SafeString(f"\x00{_MARKE}:{id(self)}:{name}\x00") for name in self.plaetze}
-        self.behalten: dict[tuple, str] = {}
+        self.behalten: dict[tuple, tuple[str, tuple]] = {}
         _teile.add(self)
 
     def render(self, context):
@@ -173,16 +173,20 @@ class BehaltenNode(template.Node):
             # With its type: True and 1 are one dict key, but {{ }} prints them differently.
             *((type(wert), wert) for wert in werte),
         )
-        html = self.behalten.get(schluessel)
-        if html is None:
+        behalten = self.behalten.get(schluessel)
+        if behalten is None:
             with context.push(self.platzhalter):
                 html = self.nodelist.render(context)
+            # Only the values this variant prints are looked up on each page (the print view's date, say, not
+            # on the screen page).
+            behalten = html, tuple((p, self.plaetze[n]) for n, p in self.platzhalter.items() if p in html)
             if len(self.behalten) >= VARIANTEN_HOECHSTENS:
                 self.behalten.clear()
-            self.behalten[schluessel] = html
-        for name, ausdruck in self.plaetze.items():
+            self.behalten[schluessel] = behalten
+        html, eingesetzt = behalten
+        for platzhalter, ausdruck in eingesetzt:
             # Printed as {{ }} would print it in the part's place.
-            html = html.replace(self.platzhalter[name], render_value_in_context(ausdruck.resolve(context), context))
+            html = html.replace(platzhalter, render_value_in_context(ausdruck.resolve(context), context))
         return html
 
 
