@@ -2,8 +2,8 @@
 
 A row is the same for every body except two cells, so it is rendered in parts, each through a template and each
 once: the row head (OZG-ID, name, LeiKa figures) per Leistung, Katalogstand and language, kept with the
-catalogue; the "Wer vollzieht hier" cell per level for the page's body, kept by what it shows (the bodies of a
-Kreis share their Kreis's and Land's cells); the status cell per combination of statuses (kept per language). A
+catalogue; the "Wer vollzieht hier" cell per level for the page's body, from a form per shape and language with
+the body's names put in; the status cell per combination of statuses (kept per language). A
 page of 557 rows joins 557 × 3 ready parts instead of rendering 557 rows through the template engine, as UTF-8
 bytes: the page's template prints a marker where the list goes, and ``einsetzen`` puts the list there.
 
@@ -22,6 +22,7 @@ from itertools import chain, groupby, repeat
 from typing import NamedTuple
 
 from django.template.loader import get_template
+from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -43,8 +44,6 @@ ZEILEN = "<!--zeilen-->"
 RAHMEN_HOECHSTENS = 512
 #: A row without a status of the body's own (``catalog.kommunenliste.OHNE_EIGENEN``).
 OHNE = (None, False)
-#: "Wer vollzieht hier" cells kept (a few per body shown; the shared ones come back at once after emptying).
-WERZELLEN_HOECHSTENS = 4096
 
 
 def status_text(land_status, kommune_status, synthetisch: bool = False) -> str:
@@ -104,23 +103,31 @@ def _standzelle(land_status, kommune_status, synthetisch) -> bytes:
 
 
 _wer_sperre = threading.Lock()
-_werzellen: dict[tuple, bytes] = {}
+#: The "Wer vollzieht hier" cell per language and shape (with a link, with a note, derived), rendered once with a
+#: stand-in for each value: the cell names the body behind the level, and the Gemeinde's own cell names the
+#: Gemeinde itself ("diese Gemeinde (Itzehoe)"), so cells kept by their text were rendered anew on almost every page.
+_werformen: dict[tuple, str] = {}
+_WER_WERTE = ("text", "link", "hinweis")
+#: Stand-ins: no text, link or note holds a NUL.
+_WER_PLATZ = {name: mark_safe(f"\x00{name}\x00") for name in _WER_WERTE}
 
 
 def _werzelle(gebiet, v, abgeleitet: bool) -> bytes:
-    """The "Wer vollzieht hier" cell of one level for the page's body, kept by all the template reads: it names
-    the body behind the level (the Kreis, the Land …), so the pages of many bodies share it."""
+    """The "Wer vollzieht hier" cell of one level for the page's body, as the template renders it: from the form
+    of its shape, each value escaped as ``{{ }}`` escapes it."""
     link = v.gebiet.get_absolute_url() if v.gebiet is not None and v.gebiet.pk != gebiet.pk else ""
-    schluessel = (get_language() or "", v.text, v.hinweis, link, abgeleitet)
-    zelle = _werzellen.get(schluessel)
-    if zelle is None:
-        zelle = get_template(WER).render({"v": v, "link": link, "abgeleitet": abgeleitet}).encode()
+    form_schluessel = (get_language() or "", bool(link), bool(v.hinweis), abgeleitet)
+    form = _werformen.get(form_schluessel)
+    if form is None:
+        platz = {"text": _WER_PLATZ["text"], "hinweis": _WER_PLATZ["hinweis"] if v.hinweis else ""}
+        form = get_template(WER).render(
+            {"v": platz, "link": _WER_PLATZ["link"] if link else "", "abgeleitet": abgeleitet}
+        )
         with _wer_sperre:
-            # Bounded: the cells naming one body alone (its own level) would otherwise grow with every body shown.
-            if len(_werzellen) >= WERZELLEN_HOECHSTENS:
-                _werzellen.clear()
-            _werzellen[schluessel] = zelle
-    return zelle
+            _werformen[form_schluessel] = form
+    for name, wert in (("text", v.text), ("link", link), ("hinweis", v.hinweis)):
+        form = form.replace(_WER_PLATZ[name], conditional_escape(wert or ""))
+    return form.encode()
 
 
 class Liste(NamedTuple):
