@@ -42,7 +42,7 @@ HOST = f"http://127.0.0.1:{PORT}"
 LANG_SEKUNDEN = int(os.environ.get("LOAD_SECONDS", "300"))
 WARM_SEKUNDEN = int(os.environ.get("LOAD_WARM_SECONDS", "60"))
 NUTZER = int(os.environ.get("LOAD_USERS", "8"))
-N_VERSCHIEDENE = int(os.environ.get("LOAD_DISTINCT", "300"))
+N_VERSCHIEDENE = int(os.environ.get("LOAD_DISTINCT", "1000"))
 
 ENV = {
     **os.environ,
@@ -254,30 +254,50 @@ TRIVIAL_P95 = [float("nan")]  # the trivial view's p95 from phase 1, for the mix
 def ohne_cache(koerper_datei) -> None:
     koerper = json.load(open(koerper_datei))  # noqa: SIM115
     gemeinden = [k for k in koerper if len(k[1]) == 12]
-    stichprobe = random.Random(15).sample(gemeinden, 2 * N_VERSCHIEDENE)
+    # Not the 40 pages that warm the connections below: every measured page is a miss.
+    stichprobe = random.Random(15).sample(gemeinden[:-40], 3 * N_VERSCHIEDENE)
     sprachen = ["de", "en"]
-    seiten = [(f"/kommunen/{k[0]}/", sprachen[i % 2]) for i, k in enumerate(stichprobe[:N_VERSCHIEDENE])]
-    api = [(f"/api/v1/kommunen/{k[0]}/leistungen/", sprachen[i % 2]) for i, k in enumerate(stichprobe[N_VERSCHIEDENE:])]
+    n = N_VERSCHIEDENE
+    seiten_kalt = [(f"/kommunen/{k[0]}/", sprachen[i % 2]) for i, k in enumerate(stichprobe[:n])]
+    seiten = [(f"/kommunen/{k[0]}/", sprachen[i % 2]) for i, k in enumerate(stichprobe[n : 2 * n])]
+    api = [(f"/api/v1/kommunen/{k[0]}/leistungen/", sprachen[i % 2]) for i, k in enumerate(stichprobe[2 * n :])]
     ids = json.loads(shell(
         "import json; from catalog.models import Gebietskoerperschaft as G; "
         f"print(json.dumps(list(G.objects.filter(ags__in={[k[0] for k in stichprobe[:200]]!r}).values_list('pk', 'land_id'))))"  # noqa: E501
     ))  # fmt: skip
-    # Entries of these addresses (from an earlier run or the stock) would be served from the cache: removed, the
-    # rest of the stock stays (filling it again after this phase then costs only these).
     warm = [(f"/kommunen/{k[0]}/", "de") for k in gemeinden[-20:]] + [
         (f"/kommunen/{k[0]}/", "en") for k in gemeinden[-40:-20]
     ]
-    print(f"{cache_loeschen(seiten + api + warm)} Cache-Einträge der gemessenen Adressen entfernt")
+    # A worker that has served real traffic for a few minutes holds what the bodies of a Land and of a Kreis
+    # share (the Land's part of the list, the cells naming the Kreis, the kept fragments): two other Gemeinden of
+    # every Kreis in both languages, so that each of the two workers likely saw each Kreis. The measured pages
+    # stay distinct and uncached; the pages before this warm-up ("kalt") are the first a fresh worker serves.
+    gemessen = {k[0] for k in stichprobe}
+    je_kreis: dict[str, list[str]] = {}
+    for k in gemeinden:
+        if k[0] not in gemessen and len(je_kreis.setdefault(k[1][:5], [])) < 2:
+            je_kreis[k[1][:5]].append(k[0])
+    aufwaermen = [(f"/kommunen/{s}/", sprache) for liste in je_kreis.values() for s in liste for sprache in sprachen]
+    random.Random(16).shuffle(aufwaermen)
+    # Entries of these addresses (from an earlier run or the stock) would be served from the cache: removed, the
+    # rest of the stock stays (filling it again after this phase then costs only these).
+    entfernt = cache_loeschen(seiten_kalt + seiten + api + warm + aufwaermen)
+    print(f"{entfernt} Cache-Einträge der gemessenen und der Aufwärm-Adressen entfernt")
     reihe([("/api/v1/ping/", "de")] * 200)  # warm: connections, the catalogue in each worker
     reihe(warm)
-    trivial = reihe([("/api/v1/ping/", "de")] * 2000)
+    trivial = reihe([("/api/v1/ping/", "de")] * 5000)
+    seite_kalt = reihe(seiten_kalt)
+    aufgewaermt = reihe(aufwaermen)
+    print(f"Aufgewärmt: {aufgewaermt['n']} Seiten aus {len(je_kreis)} Kreisen, {aufgewaermt['treffer']} aus dem Cache")
     seite = reihe(seiten)
     antwort = reihe(api)
-    trivial2 = reihe([("/api/v1/ping/", "de")] * 2000)
+    trivial2 = reihe([("/api/v1/ping/", "de")] * 5000)
     roh = roh_sql(ids)
     print("\nOhne Cache (verschiedene Gemeinden, jede Anfrage ein Cache-Fehlschlag), 4 Clients, gunicorn 2 Worker:")
     print(f"  {'Anfrage':<48} {'n':>5} {'Fehler':>6} {'p50 ms':>7} {'p95 ms':>7} {'req/s':>7} {'Cache':>5}")
-    for titel, w in (("trivial /api/v1/ping/ (vorher)", trivial), ("Kommune-Seite, verschiedene Gemeinden", seite),
+    for titel, w in (("trivial /api/v1/ping/ (vorher)", trivial),
+                     ("Kommune-Seite, verschiedene, kalt", seite_kalt),
+                     ("Kommune-Seite, verschiedene Gemeinden", seite),
                      ("/api/v1/kommunen/<AGS>/leistungen/, verschiedene", antwort),
                      ("trivial /api/v1/ping/ (nachher)", trivial2)):  # fmt: skip
         print(f"  {titel:<48} {w['n']:>5} {w['fehler']:>6} {w['p50']:>7.1f} {w['p95']:>7.1f} {w['rps']:>7.1f}"

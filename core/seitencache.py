@@ -73,12 +73,13 @@ def oeffentliche_seite(view=None, *, bereich=None):
             antwort = HttpResponseNotModified()
         else:
             abfrage.beobachten(request)
-            antwort = _aus_cache(request, etag)
+            schluessel = adresse(request, "seite")
+            antwort = _aus_cache(schluessel, request, etag)
             if antwort is None:
                 antwort = view(request, *args, **kwargs)
                 if antwort.status_code != 200:
                     return antwort
-                _in_cache(request, etag, antwort)
+                _in_cache(schluessel, request, etag, antwort)
                 antwort[KOPF_CACHE] = "neu"
         antwort["ETag"] = etag
         antwort["Last-Modified"] = http_date(stand.last_modified)
@@ -131,13 +132,13 @@ def speichern(schluessel: str, etag: str, antwort: HttpResponse, kopf: dict, req
         antwort["Content-Encoding"] = "gzip"
 
 
-def _aus_cache(request, etag):
+def _aus_cache(schluessel, request, etag):
     if settings.SEITEN_CACHE_SEKUNDEN <= 0:
         return None
-    return lesen(adresse(request, "seite"), etag, request)
+    return lesen(schluessel, etag, request)
 
 
-def _in_cache(request, etag, antwort):
+def _in_cache(schluessel, request, etag, antwort):
     # Inside a transaction the page may show uncommitted data that a rollback takes back without a new
     # Datenstand; a page that used a CSRF token is personal.
     if (
@@ -151,7 +152,7 @@ def _in_cache(request, etag, antwort):
     ):
         return
     speichern(
-        adresse(request, "seite"),
+        schluessel,
         etag,
         antwort,
         {"Content-Type": antwort["Content-Type"]},

@@ -1,6 +1,7 @@
 """Feed links and the "Folgen" form for the Kommune, Themenfeld and Leistung pages."""
 
 from django import template
+from django.conf import settings
 
 from opendata.models import Abonnement
 
@@ -15,6 +16,10 @@ def folgen_formular(context, kommune=None, themenfeld=None):
     touches the database and renders the form's template only for staff users.
     """
     request = context.get("request")
+    # Staff users are signed in with a session: without its cookie the visitor is anonymous, and the user (a lazy
+    # object that loads the session and runs the OTP check) is not looked at on the pages that most visitors see.
+    if request is None or settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return ""
     user = getattr(request, "user", None)
     if user is None or not (user.is_authenticated and user.is_staff and user.is_active):
         return ""
