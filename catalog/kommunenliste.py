@@ -261,11 +261,14 @@ _EIGENE_SPALTEN = (
     "SELECT array_agg(leistung_id), array_agg(status), array_agg(synthetisch), array_agg(geplant_bis)"
     " FROM {tabelle} WHERE kommune_id = %s"
 )
+#: Only those of some Leistungen (the API's page of 50 of ~550): read through the unique index (Kommune, Leistung).
+_EIGENE_SPALTEN_VON = _EIGENE_SPALTEN + " AND leistung_id = ANY(%s::bigint[])"
 
 
-def _eigene(gebiet) -> tuple[dict[int, tuple[str, bool]], tuple[list, list, list, list]]:
+def _eigene(gebiet, pks=None) -> tuple[dict[int, tuple[str, bool]], tuple[list, list, list, list]]:
     """The body's own statuses, Leistung pk → (status, synthetisch), and what was read by column (Leistung pk,
-    status, synthetisch, "geplant bis", which the plan counts): one query.
+    status, synthetisch, "geplant bis", which the plan counts): one query. ``pks``: at least those of these
+    Leistungen (on PostgreSQL only these), else all.
 
     Plain SQL: composing the ORM query cost more CPU than the database took to answer it (~550 rows); prepared,
     like the page's other fixed queries (``core.vorbereitet``).
@@ -273,7 +276,10 @@ def _eigene(gebiet) -> tuple[dict[int, tuple[str, bool]], tuple[list, list, list
     db = KommunaleUmsetzung.objects.db
     tabelle = KommunaleUmsetzung._meta.db_table
     if connections[db].vendor == "postgresql":
-        spalten = vorbereitet.lesen(_EIGENE_SPALTEN.format(tabelle=tabelle), [gebiet.pk], db)[0]
+        if pks is None:
+            spalten = vorbereitet.lesen(_EIGENE_SPALTEN.format(tabelle=tabelle), [gebiet.pk], db)[0]
+        else:
+            spalten = vorbereitet.lesen(_EIGENE_SPALTEN_VON.format(tabelle=tabelle), [gebiet.pk, list(pks)], db)[0]
         # No row at all: array_agg gives NULL.
         pks, status, synthetisch, bis = (spalte or [] for spalte in spalten)
     else:
@@ -309,8 +315,9 @@ def nach_ozg_id(alle) -> list[KommuneZeile]:
 class NachOzgId(Sequence):
     """The whole list in the API's order (OZG-ID) from the kept Land part; rows are built per slice.
 
-    A page of 50 builds 50 rows, not the ~550 of the whole list: the body's statuses by one query per slice (none
-    for an empty one, e.g. past the end); ``len`` needs none. Iterating reads the whole list by the same query.
+    A page of 50 builds 50 rows, not the ~550 of the whole list: the body's statuses of the slice's Leistungen by
+    one query per slice (none for an empty one, e.g. past the end); ``len`` needs none. Iterating reads the whole
+    list by the same query.
     """
 
     def __init__(self, gebiet, katalog: Katalog, land: tuple[Landeszeile, ...]):
@@ -325,7 +332,7 @@ class NachOzgId(Sequence):
         land = self._land[index]
         if not land:
             return []
-        return _mit_eigenen(self._katalog, land, _eigene(self._gebiet)[0])
+        return _mit_eigenen(self._katalog, land, _eigene(self._gebiet, [z.pk for z in land])[0])
 
     def __iter__(self):
         return iter(self[:])
