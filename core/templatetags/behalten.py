@@ -150,6 +150,10 @@ def _pruefen(nodelist, erlaubt: frozenset, tag: str, plaetze: frozenset = frozen
 class BehaltenNode(template.Node):
     """One part of a compiled template with what it rendered, by key; a reloaded template starts empty."""
 
+    # A part holds no {% block %} (the parse-time check refuses it): {% extends %}, which looks for the blocks of
+    # the parent template on every render, need not walk the part's nodes.
+    child_nodelists = ()
+
     def __init__(
         self, nodelist, schluessel: list[FilterExpression], plaetze: dict[str, FilterExpression] | None = None
     ):
