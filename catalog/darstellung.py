@@ -203,12 +203,16 @@ def _vorlage(landesteil, katalog, offen: bool) -> "Vorlage":
         for i, lage_zeilen in enumerate(je_lage)
         for erste, z in zip([True] + [False] * (len(lage_zeilen) - 1), lage_zeilen, strict=True)
     )
+    wer = tuple((z.ebene, z.abgeleitet) for z in reihen)
+    land_status = tuple(z.land_status for z in reihen)
     vorlage = Vorlage(
-        vor,
+        # Each row's HTML before its cells, a place for each of its two cells, the rest of the frame.
+        (*chain.from_iterable((v, b"", b"") for v in vor), teile[-1].encode()),
         tuple(z.pk for z in reihen),
-        tuple((z.ebene, z.abgeleitet) for z in reihen),
-        tuple(z.land_status for z in reihen),
-        teile[-1].encode(),
+        wer,
+        frozenset(wer),
+        land_status,
+        not any(land_status),
         offen,
     )
     if eigene_ableitung:
@@ -217,13 +221,14 @@ def _vorlage(landesteil, katalog, offen: bool) -> "Vorlage":
 
 
 class Vorlage(NamedTuple):
-    """The list's HTML around the body's cells, by column: one entry per row."""
+    """The list's HTML around the body's cells, and by column, one entry per row, what chooses those cells."""
 
-    vor: tuple[bytes, ...]  # the HTML before the row's "Wer vollzieht hier" cell (UTF-8, as every part)
+    teile: tuple[bytes, ...]  # per row its HTML before the cells and b"" for each cell; then the rest (UTF-8)
     pks: tuple[int, ...]  # the row's Leistung
-    wer: tuple[tuple[str, bool], ...]  # what chooses that cell: the level and whether it is derived
+    wer: tuple[tuple[str, bool], ...]  # what chooses its "Wer vollzieht hier" cell: level, whether derived
+    wer_arten: frozenset  # the distinct ones
     land_status: tuple[str | None, ...]  # with the body's own status: what chooses the status cell
-    schluss: bytes  # the rest of the frame
+    ohne_land_status: bool  # no row has a status of the Land (most Länder record none)
     offen: bool
 
 
@@ -232,14 +237,21 @@ def liste(gebiet, kommuneliste, vollzieher, katalog, *, offen: bool) -> Liste:
     (UTF-8); ``offen``: open every Themenfeld (else only a single one is)."""
     vorlage = _vorlage(kommuneliste.landesteil, katalog, offen)
     # Each cell is chosen by a key that few rows differ in (a level, a pair of statuses): the cells are looked up
-    # once per key, and the rows are joined column by column (no Python step per row: ~550 rows on every page).
-    wer = {s: _werzelle(gebiet, vollzieher[s[0]], s[1]) for s in set(vorlage.wer)}
-    stand_schluessel = list(
-        zip(vorlage.land_status, map(kommuneliste.eigene.get, vorlage.pks, repeat(OHNE)), strict=True)
-    )
-    stand = {(land, eigen): _standzelle(land, *eigen) for land, eigen in set(stand_schluessel)}
-    zellen = zip(vorlage.vor, map(wer.__getitem__, vorlage.wer), map(stand.__getitem__, stand_schluessel), strict=True)
-    return Liste(b"".join(chain(chain.from_iterable(zellen), (vorlage.schluss,))), vorlage.offen)
+    # once per key and put into the places of the list's parts column by column (no Python step per row: ~550
+    # rows on every page).
+    wer = {s: _werzelle(gebiet, vollzieher[s[0]], s[1]) for s in vorlage.wer_arten}
+    eigen = list(map(kommuneliste.eigene.get, vorlage.pks, repeat(OHNE)))
+    if vorlage.ohne_land_status:
+        stand = {e: _standzelle(None, *e) for e in set(eigen)}
+        standzellen = map(stand.__getitem__, eigen)
+    else:
+        schluessel = list(zip(vorlage.land_status, eigen, strict=True))
+        stand = {(land, e): _standzelle(land, *e) for land, e in set(schluessel)}
+        standzellen = map(stand.__getitem__, schluessel)
+    teile = list(vorlage.teile)
+    teile[1:-1:3] = map(wer.__getitem__, vorlage.wer)
+    teile[2:-1:3] = standzellen
+    return Liste(b"".join(teile), vorlage.offen)
 
 
 def filterformular(katalog, filterset, fehler, querystring: str, pfad: str) -> str:
