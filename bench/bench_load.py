@@ -287,7 +287,7 @@ def ohne_cache(koerper_datei) -> None:
     # share (the Land's part of the list, the cells naming the Kreis, the kept fragments): two other Gemeinden of
     # every Kreis in both languages, so that each of the two workers likely saw each Kreis. The measured pages
     # stay distinct and uncached; the pages before this warm-up ("kalt") are the first a fresh worker serves.
-    gemessen = {k[0] for k in stichprobe}
+    gemessen = {k[0] for k in stichprobe} | {k[0] for k in gemeinden[-40:]}
     je_kreis: dict[str, list[str]] = {}
     for k in gemeinden:
         if k[0] not in gemessen and len(je_kreis.setdefault(k[1][:5], [])) < 2:
