@@ -287,10 +287,10 @@ def ohne_cache(koerper_datei) -> None:
     # share (the Land's part of the list, the cells naming the Kreis, the kept fragments): two other Gemeinden of
     # every Kreis in both languages, so that each of the two workers likely saw each Kreis. The measured pages
     # stay distinct and uncached; the pages before this warm-up ("kalt") are the first a fresh worker serves.
-    gemessen = {k[0] for k in stichprobe} | {k[0] for k in gemeinden[-40:]}
+    ausgenommen = {k[0] for k in stichprobe} | {k[0] for k in gemeinden[-40:]}  # measured or warmed already
     je_kreis: dict[str, list[str]] = {}
     for k in gemeinden:
-        if k[0] not in gemessen and len(je_kreis.setdefault(k[1][:5], [])) < 2:
+        if k[0] not in ausgenommen and len(je_kreis.setdefault(k[1][:5], [])) < 2:
             je_kreis[k[1][:5]].append(k[0])
     aufwaermen = [(f"/kommunen/{s}/", sprache) for liste in je_kreis.values() for s in liste for sprache in sprachen]
     random.Random(16).shuffle(aufwaermen)
