@@ -30,7 +30,7 @@ from core import vorbereitet
 from core.datenstand import Datenstand, Gebietsbereich
 from core.vorbereitet import Vorbereitet
 
-from .choices import Ebene
+from .choices import Anschlussstatus, Ebene
 from .leistungskatalog import Katalog, KatalogLeistung
 from .models import Gebietskoerperschaft, KommunaleUmsetzung, Leistung
 from .vollzieher import verwaltung_von
@@ -175,8 +175,10 @@ class Kommuneliste(Sequence):
     (status, synthetisch)). Rows (``KommuneZeile``) are built when read; the page reads the parts instead
     (``catalog.darstellung.liste``, ``anzahl``, ``synthetisch``)."""
 
-    def __init__(self, landesteil: Landesteil, eigene: dict[int, tuple[str, bool]], gelesen=None):
+    def __init__(self, landesteil: Landesteil, eigene: dict[int, tuple[str, bool]], gelesen=None, erstmals=None):
         self.landesteil, self.eigene = landesteil, eigene
+        # The first time each Leistung connected today was connected (the plan's), read with the statuses, or None.
+        self.plan_erstmals = erstmals
         # All the body's statuses as ``_eigene`` read them, by column (the whole list), else None.
         self._gelesen = gelesen
 
@@ -261,13 +263,23 @@ _EIGENE_SPALTEN = (
     "SELECT array_agg(leistung_id), array_agg(status), array_agg(synthetisch), array_agg(geplant_bis)"
     " FROM {tabelle} WHERE kommune_id = %s"
 )
+#: With them, for the plan (``catalog.plan``), per Leistung connected today the first time its history shows it
+#: "angeschlossen": the page's whole list reads what the plan counts in one statement, not two.
+_EIGENE_SPALTEN_MIT_ERSTMALS = (
+    "WITH e AS (SELECT h.leistung_id, MIN(h.history_date) AS erst FROM {historie} h"
+    " WHERE h.kommune_id = %s AND h.status = %s AND EXISTS (SELECT 1 FROM {tabelle} k"
+    " WHERE k.kommune_id = %s AND k.leistung_id = h.leistung_id AND k.status = %s) GROUP BY h.leistung_id)"
+    " SELECT array_agg(leistung_id), array_agg(status), array_agg(synthetisch), array_agg(geplant_bis),"
+    " (SELECT array_agg(erst) FROM e) FROM {tabelle} WHERE kommune_id = %s"
+)
 #: Only those of some Leistungen (the API's page of 50 of ~550): read through the unique index (Kommune, Leistung).
 _EIGENE_SPALTEN_VON = _EIGENE_SPALTEN + " AND leistung_id = ANY(%s::bigint[])"
 
 
-def _eigene(gebiet, pks=None) -> tuple[dict[int, tuple[str, bool]], tuple[list, list, list, list]]:
-    """The body's own statuses, Leistung pk → (status, synthetisch), and what was read by column (Leistung pk,
-    status, synthetisch, "geplant bis", which the plan counts): one query. ``pks``: at least those of these
+def _eigene(gebiet, pks=None) -> tuple[dict[int, tuple[str, bool]], tuple[list, list, list, list], list | None]:
+    """The body's own statuses, Leistung pk → (status, synthetisch), what was read by column (Leistung pk,
+    status, synthetisch, "geplant bis", which the plan counts) and, for all of them on PostgreSQL, the plan's
+    first connections (else None: the plan reads them itself): one query. ``pks``: at least those of these
     Leistungen (on PostgreSQL only these), else all.
 
     Plain SQL: composing the ORM query cost more CPU than the database took to answer it (~550 rows); prepared,
@@ -276,8 +288,13 @@ def _eigene(gebiet, pks=None) -> tuple[dict[int, tuple[str, bool]], tuple[list, 
     db = KommunaleUmsetzung.objects.db
     tabelle = KommunaleUmsetzung._meta.db_table
     if connections[db].vendor == "postgresql":
+        erstmals = None
         if pks is None:
-            spalten = vorbereitet.lesen(_EIGENE_SPALTEN.format(tabelle=tabelle), [gebiet.pk], db)[0]
+            historie = KommunaleUmsetzung.history.model._meta.db_table
+            sql = _EIGENE_SPALTEN_MIT_ERSTMALS.format(tabelle=tabelle, historie=historie)
+            an = Anschlussstatus.ANGESCHLOSSEN.value
+            *spalten, erstmals = vorbereitet.lesen(sql, [gebiet.pk, an, gebiet.pk, an, gebiet.pk], db)[0]
+            erstmals = erstmals or []
         else:
             spalten = vorbereitet.lesen(_EIGENE_SPALTEN_VON.format(tabelle=tabelle), [gebiet.pk, list(pks)], db)[0]
         # No row at all: array_agg gives NULL.
@@ -288,7 +305,9 @@ def _eigene(gebiet, pks=None) -> tuple[dict[int, tuple[str, bool]], tuple[list, 
             (list(spalte) for spalte in zip(*zeilen, strict=True)) if zeilen else ([], [], [], [])
         )
         synthetisch = list(map(bool, synthetisch))  # SQLite: 0/1
-    return dict(zip(pks, zip(status, synthetisch, strict=True), strict=True)), (pks, status, synthetisch, bis)
+        erstmals = None
+    eigene = dict(zip(pks, zip(status, synthetisch, strict=True), strict=True))
+    return eigene, (pks, status, synthetisch, bis), erstmals
 
 
 def _mit_eigenen(katalog: Katalog, land: Iterable[Landeszeile], eigene) -> list[KommuneZeile]:

@@ -39,12 +39,12 @@ def _quartal(tag) -> tuple[int, int]:
     return (tag.year, (tag.month - 1) // 3 + 1)
 
 
-def kommunaler_plan(gebiet, stand=None):
+def kommunaler_plan(gebiet, stand=None, erstmals=None):
     """The Kommune-Redaktion's own plan: Leistungen connected so far per quarter (from the history) and planned
     connections by their quarter of "geplant bis".
 
     Two aggregate queries whatever the number of Leistungen or changes (the page skips this for a body without
-    recorded rows, and the first when its whole list has counted them already, ``stand``):
+    recorded rows, and both when its whole list has read what they count, ``stand`` and ``erstmals``, the times):
     the current statuses with their dates, and per Leistung connected today the first time the history shows
     it "angeschlossen" (a Leistung that was connected, dropped and connected again counts from its first time).
     """
@@ -61,10 +61,10 @@ def kommunaler_plan(gebiet, stand=None):
         if z["status"] == Anschlussstatus.GEPLANT and z["geplant_bis"]:
             q = _quartal(z["geplant_bis"])
             geplant[q] = geplant.get(q, 0) + z["n"]
-    erstmals = _ERSTMALS(gebiet.pk)
+    erstmals = [z["erst"] for z in _ERSTMALS(gebiet.pk)] if erstmals is None else erstmals
     angeschlossen = {}
-    for z in erstmals:
-        q = _quartal(timezone.localtime(z["erst"]).date())
+    for erst in erstmals:
+        q = _quartal(timezone.localtime(erst).date())
         angeschlossen[q] = angeschlossen.get(q, 0) + 1
     # Rows connected without any history (imported before the history existed) count from the first quarter shown.
     ohne_historie = je_status[Anschlussstatus.ANGESCHLOSSEN] - sum(angeschlossen.values())

@@ -133,7 +133,7 @@ def _kommune_seite(request, schluessel, *, druck):
     )
     # The counts already tell whether the Kommune-Redaktion recorded anything: no plan query for the others.
     if any(z["kommune_erfasst"] for z in je_ebene):
-        kontext.update(kommunaler_plan(gebiet, zeilen.plan_stand))
+        kontext.update(kommunaler_plan(gebiet, zeilen.plan_stand, zeilen.plan_erstmals))
     return einsetzen(render(request, "catalog/kommune.html", kontext, status=400 if fehler else 200), gruppiert)
 
 
